@@ -1,0 +1,63 @@
+"""The permission policy: which role may do what. This table is the only place that says so.
+
+Where a permission is granted, it applies inside the jurisdiction of the membership that
+grants it (see access.scope). `docs/access-matrix.md` is rendered from this table by
+`manage.py access_matrix` and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.access.roles import Role
+
+R = Role
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    label: str
+    roles: frozenset[Role]
+
+
+def _perm(code: str, label: str, *roles: Role) -> Permission:
+    return Permission(code, label, frozenset(roles))
+
+
+_ALL_UNIT_VIEWERS = (
+    R.DISTRICT_ADMIN, R.DISPATCHER, R.STREET_ADMIN, R.COMMUNITY_ADMIN, R.GRID_CHIEF, R.GRID_WORKER,
+    R.DEPARTMENT_HANDLER, R.RESIDENT, R.LEADER,
+)
+
+PERMISSIONS: tuple[Permission, ...] = (
+    _perm("geo.view_units", _("View org units, the map and grid lookup"), *_ALL_UNIT_VIEWERS),
+    _perm(
+        "geo.view_staff", _("See the staff of an org unit"),
+        R.DISTRICT_ADMIN, R.DISPATCHER, R.STREET_ADMIN, R.COMMUNITY_ADMIN, R.GRID_CHIEF, R.LEADER,
+    ),
+    _perm("geo.check_topology", _("Run the topology check"), R.DISTRICT_ADMIN, R.STREET_ADMIN),
+    _perm("geo.edit_units", _("Edit, split and merge org units"), R.DISTRICT_ADMIN, R.STREET_ADMIN),
+    _perm("geo.import_units", _("Import and export boundaries (GeoJSON)"), R.DISTRICT_ADMIN),
+    _perm("access.manage_users", _("Manage users and memberships"), R.DISTRICT_ADMIN),
+    _perm("audit.view_log", _("Search the audit log"), R.AUDITOR),
+    _perm("api.use_token", _("Create an API token"), *(set(Role) - {R.RESIDENT})),
+)
+
+_BY_CODE = {p.code: p for p in PERMISSIONS}
+
+
+def permission(code: str) -> Permission:
+    """The permission with this code; raises KeyError for a code the policy does not know."""
+    return _BY_CODE[code]
+
+
+def roles_with(code: str) -> frozenset[Role]:
+    return permission(code).roles
+
+
+def matrix() -> list[tuple[Permission, dict[Role, bool]]]:
+    """Rows of the policy as (permission, {role: granted}) for display."""
+    return [(p, {role: role in p.roles for role in Role}) for p in PERMISSIONS]

@@ -1,0 +1,3 @@
+def navigation(request):
+    """Template context shared by every page (filled in by the web work)."""
+    return {}
