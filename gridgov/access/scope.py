@@ -72,17 +72,18 @@ def in_scope(user, path: str, code: str) -> bool:
     return any(path == top or path.startswith(top + ".") for top in jurisdiction_paths(user, code))
 
 
-def get_for_user(user, queryset: models.QuerySet[M], code: str, *, request=None, **lookup) -> M:
+def get_for_user(user, queryset: models.QuerySet[M], permission: str, *, request=None, **lookup) -> M:
     """The one object matching `lookup` that `user` may see, else Http404.
 
     Missing and out-of-scope answer alike so that a response never confirms that a record
     exists elsewhere; the out-of-scope attempt is recorded as a denied access.
     """
     try:
-        return scoped(user, queryset, code).get(**lookup)
+        return scoped(user, queryset, permission).get(**lookup)
     except queryset.model.DoesNotExist:
-        hidden = queryset.filter(**lookup).first()
+        # Look past any narrowing the caller applied, to tell a denial from a miss.
+        hidden = queryset.model._default_manager.filter(**lookup).first()
         if hidden is not None:
             record("access.denied", request=request, actor=user, target=hidden, outcome=Outcome.DENIED,
-                   details={"permission": code})
+                   details={"permission": permission})
         raise Http404 from None

@@ -1,0 +1,12 @@
+"""Loaded by pytest before Django (`-p gridgov.pytest_env` in pyproject.toml): test environment defaults."""
+
+import os
+
+# Tests run with the demo posture (generated secret key, no second factor by default) and a
+# throwaway data directory unless the caller chose one.
+os.environ.setdefault("GRIDGOV_DEMO", "1")
+if "GRIDGOV_DATA_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["GRIDGOV_DATA_DIR"] = tempfile.mkdtemp(prefix="gridgov-test-")
+os.makedirs(os.path.join(os.environ["GRIDGOV_DATA_DIR"], "static"), exist_ok=True)
