@@ -1,0 +1,85 @@
+"""Loading the demo district, its departments and accounts into an empty database."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.audit.log import record
+from gridgov.demo import accounts
+from gridgov.demo.accounts import DemoError, Login
+from gridgov.demo.district import DEFAULT_SEED, SCALES, build_district
+from gridgov.geo.geojson_io import GeoImportError, import_collection
+from gridgov.geo.models import OrgUnit
+
+
+@dataclass
+class DemoResult:
+    loaded: bool  # False when --if-empty found units and did nothing
+    logins: list[Login]
+    counts: dict[str, int] = field(default_factory=dict)  # units by kind
+
+
+def load_demo(
+    *,
+    scale: str = "small",
+    seed: int = DEFAULT_SEED,
+    password: str = accounts.DEFAULT_PASSWORD,
+    if_empty: bool = False,
+) -> DemoResult:
+    """Build the synthetic district and load it with its departments and demo accounts.
+
+    With `if_empty`, a database that already holds org units is left alone (loaded=False).
+    Raises DemoError (and writes nothing) when the database already holds org units, a demo
+    username is taken, the scale is unknown or the password fails the password policy.
+    """
+    if scale not in SCALES:
+        raise DemoError(
+            _("Unknown scale %(scale)s: choose one of %(choices)s.")
+            % {"scale": scale, "choices": ", ".join(sorted(SCALES))}
+        )
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise DemoError(_("password: %(reasons)s") % {"reasons": " ".join(exc.messages)}) from None
+    with transaction.atomic():
+        if OrgUnit.objects.exists():
+            if if_empty:
+                return DemoResult(loaded=False, logins=accounts.logins_for(password))
+            raise DemoError(
+                _(
+                    "The database already holds org units; the demo only loads into an empty database. "
+                    "Use --if-empty to skip loading, or start from a fresh database."
+                )
+            )
+        accounts.check_usernames_free()
+        collection = build_district(scale, seed)
+        try:
+            import_collection(collection)
+        except GeoImportError as exc:
+            # Only a bug in the generator gets here; say which features the import refused.
+            problems = "; ".join(str(problem) for problem in exc.errors[:10])
+            raise DemoError(
+                _("The generated district was refused: %(problems)s") % {"problems": problems}
+            ) from None
+        units = accounts.anchor_units()
+        departments = accounts.create_departments(units["district"])
+        logins = accounts.create_accounts(password, units, departments)
+        counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
+        record(
+            "demo.load",
+            target=units["district"],
+            details={
+                "scale": scale,
+                "seed": seed,
+                "units": counts,
+                "departments": len(departments),
+                "users": [login.username for login in logins],
+            },
+        )
+    return DemoResult(loaded=True, logins=logins, counts=counts)
