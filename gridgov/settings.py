@@ -28,7 +28,9 @@ def _secret_key() -> str:
     if key:
         return key
     if not (DEMO or DEBUG):
-        raise ImproperlyConfigured("GRIDGOV_SECRET_KEY (or GRIDGOV_SECRET_KEY_FILE) is required in production")
+        raise ImproperlyConfigured(
+            "GRIDGOV_SECRET_KEY (or GRIDGOV_SECRET_KEY_FILE) is required in production"
+        )
     # A demo install keeps one generated key so sessions survive restarts.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key_file = DATA_DIR / "secret_key"
@@ -115,7 +117,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "gridgov.sqlite3",
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 5,
                 "transaction_mode": "IMMEDIATE",
             },
         }

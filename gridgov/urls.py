@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("gridgov.api.urls")),
+    path("audit/", include("gridgov.audit.urls")),
     path("", include("gridgov.web.urls")),
 ]

@@ -21,8 +21,11 @@ all), and each such denial is written to the audit log.
 def render() -> str:
     with translation.override("en"):
         roles = list(Role)
-        lines = [HEADER, "| permission | " + " | ".join(str(r.label) for r in roles) + " |",
-                 "|---|" + "---|" * len(roles)]
+        lines = [
+            HEADER,
+            "| permission | " + " | ".join(str(r.label) for r in roles) + " |",
+            "|---|" + "---|" * len(roles),
+        ]
         for permission, granted in matrix():
             cells = " | ".join("✓" if granted[r] else "·" for r in roles)
             lines.append(f"| `{permission.code}` {permission.label} | {cells} |")

@@ -18,7 +18,9 @@ class Department(models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     # The area the department serves: usually the district, sometimes a street.
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("service area"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("service area"), on_delete=models.PROTECT, related_name="+"
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -36,10 +38,20 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        OrgUnit,
+        verbose_name=_("org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     # The jurisdiction this membership grants: the org unit's path, or the department's area.
     scope_path = models.CharField(_("jurisdiction path"), max_length=40, db_index=True, editable=False)
@@ -50,25 +62,29 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["user_id", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "org_unit", "department"], name="access_membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "org_unit", "department"], name="access_membership_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         where = self.department or self.org_unit
         return f"{self.user} · {self.get_role_display()} · {where}"
 
+    def save(self, *args, **kwargs) -> None:
+        area = self.department.org_unit if self.department_id else self.org_unit
+        self.scope_path = area.path
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.role in DEPARTMENT_ROLES:
             if not self.department_id or self.org_unit_id:
-                raise ValidationError({"department": _("A department handler belongs to a department and has no org unit.")})
+                raise ValidationError(
+                    {"department": _("A department handler belongs to a department and has no org unit.")}
+                )
             return
         if not self.org_unit_id or self.department_id:
             raise ValidationError({"org_unit": _("This role belongs to an org unit and has no department.")})
         expected = EXPECTED_LEVEL.get(Role(self.role))
         if expected is not None and self.org_unit.level != expected:
             raise ValidationError({"org_unit": _("This role can only be held in an org unit of its level.")})
-
-    def save(self, *args, **kwargs) -> None:
-        area = self.department.org_unit if self.department_id else self.org_unit
-        self.scope_path = area.path
-        super().save(*args, **kwargs)

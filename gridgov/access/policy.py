@@ -28,15 +28,28 @@ def _perm(code: str, label: str, *roles: Role) -> Permission:
 
 
 _ALL_UNIT_VIEWERS = (
-    R.DISTRICT_ADMIN, R.DISPATCHER, R.STREET_ADMIN, R.COMMUNITY_ADMIN, R.GRID_CHIEF, R.GRID_WORKER,
-    R.DEPARTMENT_HANDLER, R.RESIDENT, R.LEADER,
+    R.DISTRICT_ADMIN,
+    R.DISPATCHER,
+    R.STREET_ADMIN,
+    R.COMMUNITY_ADMIN,
+    R.GRID_CHIEF,
+    R.GRID_WORKER,
+    R.DEPARTMENT_HANDLER,
+    R.RESIDENT,
+    R.LEADER,
 )
 
 PERMISSIONS: tuple[Permission, ...] = (
     _perm("geo.view_units", _("View org units, the map and grid lookup"), *_ALL_UNIT_VIEWERS),
     _perm(
-        "geo.view_staff", _("See the staff of an org unit"),
-        R.DISTRICT_ADMIN, R.DISPATCHER, R.STREET_ADMIN, R.COMMUNITY_ADMIN, R.GRID_CHIEF, R.LEADER,
+        "geo.view_staff",
+        _("See the staff of an org unit"),
+        R.DISTRICT_ADMIN,
+        R.DISPATCHER,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+        R.LEADER,
     ),
     _perm("geo.check_topology", _("Run the topology check"), R.DISTRICT_ADMIN, R.STREET_ADMIN),
     _perm("geo.edit_units", _("Edit, split and merge org units"), R.DISTRICT_ADMIN, R.STREET_ADMIN),

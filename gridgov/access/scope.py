@@ -84,6 +84,12 @@ def get_for_user(user, queryset: models.QuerySet[M], permission: str, *, request
         # Look past any narrowing the caller applied, to tell a denial from a miss.
         hidden = queryset.model._default_manager.filter(**lookup).first()
         if hidden is not None:
-            record("access.denied", request=request, actor=user, target=hidden, outcome=Outcome.DENIED,
-                   details={"permission": permission})
+            record(
+                "access.denied",
+                request=request,
+                actor=user,
+                target=hidden,
+                outcome=Outcome.DENIED,
+                details={"permission": permission},
+            )
         raise Http404 from None

@@ -22,27 +22,88 @@ PASSWORD = "Test-pass-2026"
 
 # code -> (parent code, level, kind, name_zh, name_en, (min_lon, min_lat, max_lon, max_lat))
 UNITS = {
-    "150502": (None, Level.DISTRICT, Kind.DISTRICT, "科尔沁区", "Keerqin District", (122.0, 43.5, 122.4, 43.7)),
-    "150502001": ("150502", Level.STREET, Kind.SUBDISTRICT, "永清街道", "Yongqing Sub-district",
-                  (122.0, 43.5, 122.2, 43.7)),
+    "150502": (
+        None,
+        Level.DISTRICT,
+        Kind.DISTRICT,
+        "科尔沁区",
+        "Keerqin District",
+        (122.0, 43.5, 122.4, 43.7),
+    ),
+    "150502001": (
+        "150502",
+        Level.STREET,
+        Kind.SUBDISTRICT,
+        "永清街道",
+        "Yongqing Sub-district",
+        (122.0, 43.5, 122.2, 43.7),
+    ),
     "150502002": ("150502", Level.STREET, Kind.TOWN, "大林镇", "Dalin Town", (122.2, 43.5, 122.4, 43.7)),
-    "150502001001": ("150502001", Level.COMMUNITY, Kind.COMMUNITY, "和平社区", "Heping Community",
-                     (122.0, 43.5, 122.2, 43.7)),
-    "150502002001": ("150502002", Level.COMMUNITY, Kind.GACHA, "巴彦塔拉嘎查", "Bayantala Gacha",
-                     (122.2, 43.5, 122.4, 43.7)),
-    "150502001001001": ("150502001001", Level.GRID, Kind.GRID, "和平社区第1网格", "Heping Grid 1",
-                        (122.0, 43.5, 122.1, 43.7)),
-    "150502001001002": ("150502001001", Level.GRID, Kind.GRID, "和平社区第2网格", "Heping Grid 2",
-                        (122.1, 43.5, 122.2, 43.7)),
-    "150502002001001": ("150502002001", Level.GRID, Kind.GRID, "巴彦塔拉嘎查第1网格", "Bayantala Grid 1",
-                        (122.2, 43.5, 122.4, 43.7)),
-    "150521": (None, Level.DISTRICT, Kind.DISTRICT, "科尔沁左翼中旗", "Horqin Left Middle Banner",
-               (122.4, 43.5, 122.8, 43.7)),
+    "150502001001": (
+        "150502001",
+        Level.COMMUNITY,
+        Kind.COMMUNITY,
+        "和平社区",
+        "Heping Community",
+        (122.0, 43.5, 122.2, 43.7),
+    ),
+    "150502002001": (
+        "150502002",
+        Level.COMMUNITY,
+        Kind.GACHA,
+        "巴彦塔拉嘎查",
+        "Bayantala Gacha",
+        (122.2, 43.5, 122.4, 43.7),
+    ),
+    "150502001001001": (
+        "150502001001",
+        Level.GRID,
+        Kind.GRID,
+        "和平社区第1网格",
+        "Heping Grid 1",
+        (122.0, 43.5, 122.1, 43.7),
+    ),
+    "150502001001002": (
+        "150502001001",
+        Level.GRID,
+        Kind.GRID,
+        "和平社区第2网格",
+        "Heping Grid 2",
+        (122.1, 43.5, 122.2, 43.7),
+    ),
+    "150502002001001": (
+        "150502002001",
+        Level.GRID,
+        Kind.GRID,
+        "巴彦塔拉嘎查第1网格",
+        "Bayantala Grid 1",
+        (122.2, 43.5, 122.4, 43.7),
+    ),
+    "150521": (
+        None,
+        Level.DISTRICT,
+        Kind.DISTRICT,
+        "科尔沁左翼中旗",
+        "Horqin Left Middle Banner",
+        (122.4, 43.5, 122.8, 43.7),
+    ),
     "150521001": ("150521", Level.STREET, Kind.TOWN, "保康镇", "Baokang Town", (122.4, 43.5, 122.8, 43.7)),
-    "150521001001": ("150521001", Level.COMMUNITY, Kind.VILLAGE, "胜利村", "Shengli Village",
-                     (122.4, 43.5, 122.8, 43.7)),
-    "150521001001001": ("150521001001", Level.GRID, Kind.GRID, "胜利村第1网格", "Shengli Grid 1",
-                        (122.4, 43.5, 122.8, 43.7)),
+    "150521001001": (
+        "150521001",
+        Level.COMMUNITY,
+        Kind.VILLAGE,
+        "胜利村",
+        "Shengli Village",
+        (122.4, 43.5, 122.8, 43.7),
+    ),
+    "150521001001001": (
+        "150521001001",
+        Level.GRID,
+        Kind.GRID,
+        "胜利村第1网格",
+        "Shengli Grid 1",
+        (122.4, 43.5, 122.8, 43.7),
+    ),
 }
 
 # Where each role's persona sits, and a unit outside that persona's jurisdiction.
@@ -59,9 +120,15 @@ PERSONA_UNIT = {
     Role.DEPARTMENT_HANDLER: None,  # in the department, which serves district 150502
 }
 OUTSIDE_UNIT = {
-    role: ("150521001" if unit in ("150502", None) else
-           "150502002" if unit == "150502001" else
-           "150502002001" if unit == "150502001001" else "150502001001002")
+    role: (
+        "150521001"
+        if unit in ("150502", None)
+        else "150502002"
+        if unit == "150502001"
+        else "150502002001"
+        if unit == "150502001001"
+        else "150502001001002"
+    )
     for role, unit in PERSONA_UNIT.items()
 }
 
@@ -78,15 +145,27 @@ def build_units() -> dict[str, OrgUnit]:
     for code, (parent, level, kind, name_zh, name_en, bounds) in UNITS.items():
         geom = box(*bounds)
         units[code] = OrgUnit.objects.create(
-            code=code, parent=units.get(parent), level=level, kind=kind, name_zh=name_zh, name_en=name_en,
-            path=path_for_code(code), geometry=to_geojson(geom), **unit_fields(geom),
+            code=code,
+            parent=units.get(parent),
+            level=level,
+            kind=kind,
+            name_zh=name_zh,
+            name_en=name_en,
+            path=path_for_code(code),
+            geometry=to_geojson(geom),
+            **unit_fields(geom),
         )
     bump_geometry_version()
     return units
 
 
-def make_user(username: str, role: Role | None = None, unit: OrgUnit | None = None,
-              department: Department | None = None, **extra):
+def make_user(
+    username: str,
+    role: Role | None = None,
+    unit: OrgUnit | None = None,
+    department: Department | None = None,
+    **extra,
+):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     if role is not None:
         Membership.objects.create(user=user, role=role, org_unit=unit, department=department)
@@ -96,7 +175,10 @@ def make_user(username: str, role: Role | None = None, unit: OrgUnit | None = No
 def build_world() -> World:
     world = World(units=build_units())
     world.department = Department.objects.create(
-        code="urban_mgmt", name_zh="城市管理综合执法局", name_en="Urban Management", org_unit=world.units["150502"]
+        code="urban_mgmt",
+        name_zh="城市管理综合执法局",
+        name_en="Urban Management",
+        org_unit=world.units["150502"],
     )
     for role, code in PERSONA_UNIT.items():
         if role == Role.DEPARTMENT_HANDLER:

@@ -19,8 +19,13 @@ def policy(code: str) -> type[BasePermission]:
                 return False
             if has_permission(user, code):
                 return True
-            record("access.denied", request=request, actor=user, outcome=Outcome.DENIED,
-                   details={"permission": code, "path": request.path})
+            record(
+                "access.denied",
+                request=request,
+                actor=user,
+                outcome=Outcome.DENIED,
+                details={"permission": code, "path": request.path},
+            )
             return False
 
     PolicyPermission.__name__ = f"Policy[{code}]"

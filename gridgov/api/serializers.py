@@ -15,8 +15,19 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrgUnit
-        fields = ["code", "parent_code", "level", "kind", "name", "name_zh", "name_en", "path", "area_m2",
-                  "bbox", "child_count"]
+        fields = [
+            "code",
+            "parent_code",
+            "level",
+            "kind",
+            "name",
+            "name_zh",
+            "name_en",
+            "path",
+            "area_m2",
+            "bbox",
+            "child_count",
+        ]
 
     def get_name(self, unit: OrgUnit) -> str:
         return unit.name_for(get_language())
@@ -30,8 +41,11 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 class GridLookupQuerySerializer(serializers.Serializer):
     lon = serializers.FloatField(min_value=-180, max_value=180, help_text="Longitude in the given crs.")
     lat = serializers.FloatField(min_value=-90, max_value=90, help_text="Latitude in the given crs.")
-    crs = serializers.ChoiceField(choices=CRS_NAMES, default="wgs84",
-                                  help_text="wgs84 (GPS), gcj02 (most Chinese phone maps) or bd09 (Baidu).")
+    crs = serializers.ChoiceField(
+        choices=CRS_NAMES,
+        default="wgs84",
+        help_text="wgs84 (GPS), gcj02 (most Chinese phone maps) or bd09 (Baidu).",
+    )
 
 
 class GridLookupSerializer(serializers.Serializer):
@@ -53,5 +67,3 @@ class MeSerializer(serializers.Serializer):
     full_name = serializers.CharField(source="get_full_name")
     memberships = MembershipSerializer(many=True, source="memberships.all")
     permissions = serializers.ListField(child=serializers.CharField())
-
-

@@ -12,10 +12,15 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridgov.access.scope import get_for_user, has_permission, jurisdiction_paths, scoped
 from gridgov.access.policy import PERMISSIONS
+from gridgov.access.scope import get_for_user, has_permission, jurisdiction_paths, scoped
 from gridgov.api.permissions import policy
-from gridgov.api.serializers import GridLookupQuerySerializer, GridLookupSerializer, MeSerializer, OrgUnitSerializer
+from gridgov.api.serializers import (
+    GridLookupQuerySerializer,
+    GridLookupSerializer,
+    MeSerializer,
+    OrgUnitSerializer,
+)
 from gridgov.audit.log import record
 from gridgov.audit.models import Outcome
 from gridgov.geo import crs, index
@@ -43,11 +48,15 @@ class OrgUnitList(generics.ListAPIView):
     serializer_class = OrgUnitSerializer
     permission_classes = [policy(VIEW_UNITS)]
 
-    @extend_schema(parameters=[
-        OpenApiParameter("parent", OpenApiTypes.STR, description="Code of the parent unit."),
-        OpenApiParameter("level", OpenApiTypes.INT, description="1 district, 2 street, 3 community, 4 grid."),
-        OpenApiParameter("q", OpenApiTypes.STR, description="Part of a code or a name."),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("parent", OpenApiTypes.STR, description="Code of the parent unit."),
+            OpenApiParameter(
+                "level", OpenApiTypes.INT, description="1 district, 2 street, 3 community, 4 grid."
+            ),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Part of a code or a name."),
+        ]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -55,7 +64,9 @@ class OrgUnitList(generics.ListAPIView):
         units = visible_units(self.request.user)
         params = self.request.query_params
         if "parent" in params:
-            parent = get_for_user(self.request.user, units, VIEW_UNITS, request=self.request, code=params["parent"])
+            parent = get_for_user(
+                self.request.user, units, VIEW_UNITS, request=self.request, code=params["parent"]
+            )
             units = units.filter(parent=parent)
         if "level" in params:
             try:
@@ -64,7 +75,9 @@ class OrgUnitList(generics.ListAPIView):
                 raise ValidationError({"level": [_("Level must be a whole number from 1 to 4.")]}) from None
         if params.get("q"):
             text = params["q"]
-            units = units.filter(Q(code__startswith=text) | Q(name_zh__icontains=text) | Q(name_en__icontains=text))
+            units = units.filter(
+                Q(code__startswith=text) | Q(name_zh__icontains=text) | Q(name_en__icontains=text)
+            )
         return units.order_by("path")
 
 
@@ -128,16 +141,23 @@ class ChildrenGeoJSON(APIView):
         language = get_language()
         breadcrumb = []
         if parent is not None:
-            trail = scoped(user, OrgUnit.objects.filter(path__in=[*parent.ancestor_paths(), parent.path]), VIEW_UNITS)
-            breadcrumb = [{"code": u.code, "name": u.name_for(language), "level": u.level}
-                          for u in trail.order_by("level")]
-        return Response({
-            "type": "FeatureCollection",
-            "parent": {"code": parent.code, "name": parent.name_for(language), "level": parent.level}
-            if parent else None,
-            "breadcrumb": breadcrumb,
-            "features": [feature(unit) for unit in units.order_by("path")],
-        })
+            trail = scoped(
+                user, OrgUnit.objects.filter(path__in=[*parent.ancestor_paths(), parent.path]), VIEW_UNITS
+            )
+            breadcrumb = [
+                {"code": u.code, "name": u.name_for(language), "level": u.level}
+                for u in trail.order_by("level")
+            ]
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "parent": {"code": parent.code, "name": parent.name_for(language), "level": parent.level}
+                if parent
+                else None,
+                "breadcrumb": breadcrumb,
+                "features": [feature(unit) for unit in units.order_by("path")],
+            }
+        )
 
 
 class UnitGeoJSON(APIView):
@@ -160,17 +180,26 @@ class GridLookup(APIView):
     def get(self, request):
         query = GridLookupQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        lon, lat = crs.to_wgs84(query.validated_data["lon"], query.validated_data["lat"], query.validated_data["crs"])
+        lon, lat = crs.to_wgs84(
+            query.validated_data["lon"], query.validated_data["lat"], query.validated_data["crs"]
+        )
         grid = index.grid_at(lon, lat)
         if grid is None:
             message = _("The point is outside every grid of the district.")
             raise ValidationError({"lon": [message], "lat": [message]})
         units = visible_units(request.user)
         if not units.filter(pk=grid.pk).exists():
-            record("access.denied", request=request, target=grid, outcome=Outcome.DENIED,
-                   details={"permission": VIEW_UNITS, "path": request.path})
+            record(
+                "access.denied",
+                request=request,
+                target=grid,
+                outcome=Outcome.DENIED,
+                details={"permission": VIEW_UNITS, "path": request.path},
+            )
             raise NotFound(_("No grid of your jurisdiction contains this point."))
-        return Response({"grid": OrgUnitSerializer(units.get(pk=grid.pk)).data, "lon_wgs84": lon, "lat_wgs84": lat})
+        return Response(
+            {"grid": OrgUnitSerializer(units.get(pk=grid.pk)).data, "lon_wgs84": lon, "lat_wgs84": lat}
+        )
 
 
 class Me(APIView):

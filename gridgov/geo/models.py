@@ -53,7 +53,12 @@ class OrgUnitQuerySet(models.QuerySet):
 class OrgUnit(models.Model):
     code = models.CharField(_("code"), max_length=15, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -70,7 +75,12 @@ class OrgUnit(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Set when this grid was merged into another; kept for history, never reused.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged into")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -114,3 +124,6 @@ class GeometryVersion(models.Model):
 
     class Meta:
         verbose_name = _("geometry version")
+
+    def __str__(self) -> str:
+        return f"geometry version {self.version}"

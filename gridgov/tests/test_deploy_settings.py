@@ -17,15 +17,21 @@ def production_env(tmp_path, **extra) -> dict[str, str]:
 
 def test_check_deploy_is_clean(tmp_path):
     env = production_env(tmp_path, GRIDGOV_SECRET_KEY="k" * 20 + "-Xq9!vT3#pL8@wZ5$mN2%rB7^yF4&hJ6*")
-    result = subprocess.run([*MANAGE, "check", "--deploy", "--fail-level", "WARNING"], env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [*MANAGE, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_without_secret_key_refuses_to_start(tmp_path):
-    result = subprocess.run([*MANAGE, "check"], env=production_env(tmp_path), capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [*MANAGE, "check"], env=production_env(tmp_path), capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "GRIDGOV_SECRET_KEY" in result.stderr
 
@@ -39,7 +45,11 @@ def test_bad_boolean_names_the_variable(tmp_path):
 
 def test_production_requires_second_factor_and_argon2(tmp_path):
     env = production_env(tmp_path, GRIDGOV_SECRET_KEY="x" * 60)
-    code = ("from django.conf import settings as s; "
-            "print(s.REQUIRE_2FA, s.PASSWORD_HASHERS[0].rsplit('.', 1)[-1], s.SESSION_COOKIE_AGE, s.DEBUG)")
-    result = subprocess.run([*MANAGE, "shell", "--no-imports", "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.REQUIRE_2FA, s.PASSWORD_HASHERS[0].rsplit('.', 1)[-1], s.SESSION_COOKIE_AGE, s.DEBUG)"
+    )
+    result = subprocess.run(
+        [*MANAGE, "shell", "--no-imports", "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.split() == ["True", "Argon2PasswordHasher", "1800", "False"], result.stderr
