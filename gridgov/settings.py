@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from gridgov.env import envbool, envint, envlist, envsecret, envstr
 
@@ -182,7 +181,8 @@ MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION") or ""
 
 # --- Internationalization: Chinese first, English available.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language is named in itself, as the switch shows it.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "gridgov" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -9,7 +9,7 @@ from gridgov.access.roles import STAFF_ROLES
 from gridgov.access.scope import roles_of
 
 # Paths a half-signed-in user may still reach.
-_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/")
+_OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/i18n/", "/static/")
 
 
 def needs_second_factor(user) -> bool:

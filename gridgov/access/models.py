@@ -23,6 +23,9 @@ class Department(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    # access.scoped() filters on this field.
+    scope_path_field = "org_unit__path"
+
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
@@ -56,6 +59,9 @@ class Membership(models.Model):
     # The jurisdiction this membership grants: the org unit's path, or the department's area.
     scope_path = models.CharField(_("jurisdiction path"), max_length=40, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # access.scoped() filters on this field.
+    scope_path_field = "scope_path"
 
     class Meta:
         verbose_name = _("membership")

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.access.policy import PERMISSIONS
-from gridgov.access.scope import get_for_user, has_permission, jurisdiction_paths, scoped
+from gridgov.access.scope import get_for_user, has_permission
 from gridgov.api.permissions import policy
 from gridgov.api.serializers import (
     GridLookupQuerySerializer,
@@ -23,7 +23,7 @@ from gridgov.api.serializers import (
 )
 from gridgov.audit.log import record
 from gridgov.audit.models import Outcome
-from gridgov.geo import crs, index
+from gridgov.geo import crs, index, queries
 from gridgov.geo.models import OrgUnit
 
 VIEW_UNITS = "geo.view_units"
@@ -31,15 +31,9 @@ VIEW_UNITS = "geo.view_units"
 
 def visible_units(user):
     """Active org units in the user's jurisdiction, with their active-children count."""
-    return (
-        scoped(user, OrgUnit.objects.active(), VIEW_UNITS)
-        .select_related("parent")
-        .annotate(child_count=Count("children", filter=Q(children__is_active=True)))
+    return queries.visible_units(user).select_related("parent").annotate(
+        child_count=Count("children", filter=Q(children__is_active=True))
     )
-
-
-def jurisdiction_roots(user):
-    return visible_units(user).filter(path__in=jurisdiction_paths(user, VIEW_UNITS))
 
 
 class OrgUnitList(generics.ListAPIView):
@@ -137,16 +131,13 @@ class ChildrenGeoJSON(APIView):
             parent = get_for_user(user, visible_units(user), VIEW_UNITS, request=request, code=parent_code)
             units = visible_units(user).filter(parent=parent)
         else:
-            units = jurisdiction_roots(user)
+            units = visible_units(user).filter(pk__in=queries.jurisdiction_roots(user).values("pk"))
         language = get_language()
         breadcrumb = []
         if parent is not None:
-            trail = scoped(
-                user, OrgUnit.objects.filter(path__in=[*parent.ancestor_paths(), parent.path]), VIEW_UNITS
-            )
             breadcrumb = [
                 {"code": u.code, "name": u.name_for(language), "level": u.level}
-                for u in trail.order_by("level")
+                for u in [*queries.in_scope_ancestors(user, parent), parent]
             ]
         return Response(
             {

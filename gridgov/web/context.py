@@ -1,3 +1,50 @@
-def navigation(request):
-    """Template context shared by every page (filled in by the web work)."""
-    return {}
+"""Context shared by every page: the signed-in user's roles and the navigation they may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.access.scope import has_permission
+from gridgov.web.identity import posts_of
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url: str
+    icon: str  # a key into the small icon set in base.html's CSS
+    active: bool
+
+
+def _entries(request) -> list[NavEntry]:
+    user = request.user
+    path = request.path
+    can_use_api = has_permission(user, "api.use_token")
+    # (label, url, icon, shown, prefix that marks it active)
+    candidates = [
+        (_("Home"), reverse("home"), "home", True, None),
+        (_("Map"), reverse("map"), "map", has_permission(user, "geo.view_units"), "/map/"),
+        (_("Org units"), reverse("unit_list"), "units", has_permission(user, "geo.view_units"), "/units/"),
+        (_("Audit log"), "/audit/", "audit", has_permission(user, "audit.view_log"), "/audit/"),
+        (_("API token"), reverse("api_token"), "token", can_use_api, "/accounts/token/"),
+        (_("API docs"), "/api/docs/", "docs", can_use_api, "/api/docs/"),
+        (_("Admin"), reverse("admin:index"), "admin", user.is_staff, "/admin/"),
+    ]
+    entries = []
+    for label, url, icon, shown, prefix in candidates:
+        if not shown:
+            continue
+        active = path == url if prefix is None else path.startswith(prefix)
+        entries.append(NavEntry(str(label), url, icon, active))
+    return entries
+
+
+def navigation(request) -> dict:
+    """Navigation entries the user may use and the user's posts (role + place) for the top bar."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_entries": [], "user_posts": []}
+    return {"nav_entries": _entries(request), "user_posts": posts_of(user)}
