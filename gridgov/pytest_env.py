@@ -5,6 +5,8 @@ import os
 # Tests run with the demo posture (generated secret key, no second factor by default) and a
 # throwaway data directory unless the caller chose one.
 os.environ.setdefault("GRIDGOV_DEMO", "1")
+# Live-server threads would keep persistent connections open past the test database's teardown.
+os.environ.setdefault("GRIDGOV_DB_CONN_MAX_AGE", "0")
 if "GRIDGOV_DATA_DIR" not in os.environ:
     import tempfile
 

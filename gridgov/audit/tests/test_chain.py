@@ -157,7 +157,8 @@ def test_verify_reports_missing_triggers():
     with _triggers_dropped():
         result = chain.verify()
         code, output = _verify_command()
-    assert result.ok and set(result.missing_triggers) == set(guard.SQLITE_TRIGGERS)
+    expected = guard.SQLITE_TRIGGERS if connection.vendor == "sqlite" else guard.POSTGRES_TRIGGERS
+    assert result.ok and set(result.missing_triggers) == set(expected)
     assert code == 1 and "triggers missing" in output
     assert guard.missing_triggers(connection) == []
 
