@@ -64,7 +64,6 @@ def map_view(request):
         "map_labels": {
             "levels": {str(level.value): str(level.label) for level in Level},
             "jurisdiction": _("Jurisdiction"),
-            "grids": _("grids"),
             "children": _("sub-units"),
             "open": _("Open the unit page"),
             "area": _("Area"),

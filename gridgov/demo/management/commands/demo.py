@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from gridgov.access.roles import Role
 from gridgov.demo.accounts import DEFAULT_PASSWORD, DemoError, Login
 from gridgov.demo.district import DEFAULT_SEED, SCALES
 from gridgov.demo.services import load_demo
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         if not logins:
             return _("No demo accounts found.")
         header = (_("username"), _("role"), _("where"), _("password"))
-        rows = [header, *((x.username, x.role, x.where, x.password) for x in logins)]
+        rows = [header, *((x.username, str(Role(x.role).label), x.where, x.password) for x in logins)]
         widths = [max(_display_width(row[i]) for row in rows) for i in range(4)]
         lines = []
         for n, row in enumerate(rows):
