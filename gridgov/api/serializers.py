@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from rest_framework import serializers
 
+from gridgov.access.display import display_name
 from gridgov.geo.crs import CRS_NAMES
 from gridgov.geo.models import OrgUnit
 
@@ -64,6 +65,9 @@ class MembershipSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
-    full_name = serializers.CharField(source="get_full_name")
+    full_name = serializers.SerializerMethodField()
     memberships = MembershipSerializer(many=True, source="memberships.all")
     permissions = serializers.ListField(child=serializers.CharField())
+
+    def get_full_name(self, user) -> str:
+        return display_name(user)

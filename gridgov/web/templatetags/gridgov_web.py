@@ -8,6 +8,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from gridgov.access.display import display_name
+
 register = template.Library()
 
 
@@ -37,3 +39,9 @@ def local_name(named) -> str:
     if english and (get_language() or "").startswith("en"):
         return english
     return named.name_zh
+
+
+@register.filter
+def person_name(user) -> str:
+    """A user's name in the local order (see access.display.display_name)."""
+    return display_name(user)
