@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 from gridgov.access.display import display_name
+from gridgov.access.roles import Role
 
 register = template.Library()
 
@@ -45,3 +46,11 @@ def local_name(named) -> str:
 def person_name(user) -> str:
     """A user's name in the local order (see access.display.display_name)."""
     return display_name(user)
+
+
+@register.filter
+def role_labels(codes: str) -> str:
+    """Comma-separated role codes (as the audit log stores them) shown as their labels."""
+    labels = [str(Role(code).label) if code in Role.values else code for code in codes.split(",") if code]
+    separator = ", " if (get_language() or "").startswith("en") else "、"
+    return separator.join(labels) or "—"
