@@ -13,7 +13,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 
 from gridgov.access.models import Department, Membership
-from gridgov.access.scope import has_permission, in_scope, jurisdiction_paths, path_filter, scoped
+from gridgov.access.scope import has_permission, in_scope, scoped
 from gridgov.audit.log import record
 from gridgov.geo.models import OrgUnit
 
@@ -25,15 +25,11 @@ def _allowed(user) -> bool:
     return bool(user.is_active and user.is_staff and (user.is_superuser or has_permission(user, MANAGE)))
 
 
-def _within(user, queryset, field: str):
-    """`queryset` narrowed to rows whose org path `field` lies in the user's MANAGE jurisdiction.
-
-    Memberships and departments carry no `scope_path_field`, so access.scope's own path filter
-    is applied to the field named here.
-    """
+def _within(user, queryset):
+    """`queryset` narrowed to the user's MANAGE jurisdiction (superusers see everything)."""
     if user.is_superuser:
         return queryset
-    return queryset.filter(path_filter(field, jurisdiction_paths(user, MANAGE)))
+    return scoped(user, queryset, MANAGE)
 
 
 def _limit_choices(db_field, request, kwargs: dict) -> None:
@@ -43,7 +39,7 @@ def _limit_choices(db_field, request, kwargs: dict) -> None:
     if db_field.related_model is OrgUnit:
         kwargs["queryset"] = scoped(request.user, OrgUnit.objects.active(), MANAGE)
     elif db_field.related_model is Department:
-        kwargs["queryset"] = _within(request.user, Department.objects.all(), "org_unit__path")
+        kwargs["queryset"] = _within(request.user, Department.objects.all())
 
 
 def _record_membership(request, action: str, membership: Membership) -> None:
@@ -51,7 +47,7 @@ def _record_membership(request, action: str, membership: Membership) -> None:
            details={"role": membership.role, "scope_path": membership.scope_path})
 
 
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyPermissions:
     """Admin permissions from the access policy instead of Django's model permissions."""
 
     def has_module_permission(self, request):
@@ -80,6 +76,10 @@ def _check_membership_scope(request, membership: Membership) -> None:
         raise PermissionDenied
 
 
+class PolicyAdmin(PolicyPermissions, admin.ModelAdmin):
+    pass
+
+
 @admin.register(Department)
 class DepartmentAdmin(PolicyAdmin):
     list_display = ["code", "name_zh", "name_en", "org_unit", "is_active"]
@@ -88,7 +88,7 @@ class DepartmentAdmin(PolicyAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("org_unit")
-        return _within(request.user, queryset, "org_unit__path")
+        return _within(request.user, queryset)
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser and not in_scope(request.user, obj.org_unit.path, MANAGE):
@@ -108,7 +108,7 @@ class MembershipAdmin(PolicyAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("user", "org_unit", "department")
-        return _within(request.user, queryset, "scope_path")
+        return _within(request.user, queryset)
 
     def save_model(self, request, obj, form, change):
         _check_membership_scope(request, obj)
@@ -124,7 +124,7 @@ class MembershipAdmin(PolicyAdmin):
             self.delete_model(request, membership)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PolicyPermissions, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["role", "org_unit", "department", "scope_path"]
@@ -133,23 +133,7 @@ class MembershipInline(admin.TabularInline):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("org_unit", "department")
-        return _within(request.user, queryset, "scope_path")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        _limit_choices(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_view_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return _allowed(request.user)
+        return _within(request.user, queryset)
 
 
 if admin.site.is_registered(User):
@@ -166,7 +150,7 @@ class UserAdmin(DjangoUserAdmin, PolicyAdmin):
         if request.user.is_superuser:
             return queryset
         # A user is managed where one of their memberships lies; the admin manages themselves too.
-        managed = _within(request.user, Membership.objects.all(), "scope_path").values("user_id")
+        managed = _within(request.user, Membership.objects.all()).values("user_id")
         return queryset.filter(pk__in=managed) | queryset.filter(pk=request.user.pk)
 
     def get_readonly_fields(self, request, obj=None):
