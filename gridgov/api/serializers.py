@@ -9,7 +9,7 @@ from gridgov.geo.models import OrgUnit
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
     name = serializers.SerializerMethodField()
     child_count = serializers.IntegerField(read_only=True)
     bbox = serializers.SerializerMethodField()
@@ -58,8 +58,8 @@ class GridLookupSerializer(serializers.Serializer):
 class MembershipSerializer(serializers.Serializer):
     role = serializers.CharField()
     role_label = serializers.CharField(source="get_role_display")
-    org_unit = serializers.CharField(source="org_unit.code", default=None)
-    department = serializers.CharField(source="department.code", default=None)
+    org_unit = serializers.CharField(source="org_unit.code", default=None, allow_null=True)
+    department = serializers.CharField(source="department.code", default=None, allow_null=True)
     scope_path = serializers.CharField()
 
 

@@ -118,3 +118,23 @@ def test_error_messages_follow_the_language(live_server, world):
     token = token_for(world.users[Role.DISPATCHER])
     _status, body = call(live_server, "/api/v1/grid-lookup/?lon=100.0&lat=30.0", token, language="zh-hans")
     assert "网格" in body["lon"][0]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("limit=abc", "limit"), ("limit=0", "limit"), ("offset=-1", "offset"), ("offset=1&offset=2", "offset"),
+     ("level=x", "level")],
+)
+def test_list_parameters_are_checked(live_server, world, query, field):
+    status, body = call(live_server, f"/api/v1/units/?{query}", token_for(world.users[Role.LEADER]))
+    assert status == 400
+    assert list(body) == [field] and body[field][0]
+
+
+def test_list_pages(live_server, world):
+    token = token_for(world.users[Role.DISTRICT_ADMIN])
+    _status, first = call(live_server, "/api/v1/units/?limit=3", token)
+    _status, second = call(live_server, "/api/v1/units/?limit=3&offset=3", token)
+    assert first["count"] == second["count"] == 8
+    codes = [u["code"] for u in first["results"] + second["results"]]
+    assert len(codes) == len(set(codes)) == 6
