@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.access.roles import Role
@@ -19,11 +20,11 @@ R = Role
 @dataclass(frozen=True)
 class Permission:
     code: str
-    label: str
+    label: str | Promise  # lazy: translated when shown, in the reader's language
     roles: frozenset[Role]
 
 
-def _perm(code: str, label: str, *roles: Role) -> Permission:
+def _perm(code: str, label: str | Promise, *roles: Role) -> Permission:
     return Permission(code, label, frozenset(roles))
 
 
@@ -56,7 +57,8 @@ PERMISSIONS: tuple[Permission, ...] = (
     _perm("geo.import_units", _("Import and export boundaries (GeoJSON)"), R.DISTRICT_ADMIN),
     _perm("access.manage_users", _("Manage users and memberships"), R.DISTRICT_ADMIN),
     _perm("audit.view_log", _("Search the audit log"), R.AUDITOR),
-    _perm("api.use_token", _("Create an API token"), *(set(Role) - {R.RESIDENT})),
+    # Auditors work in the audit log only; no API serves it, so they get no token either.
+    _perm("api.use_token", _("Create an API token"), *(set(Role) - {R.RESIDENT, R.AUDITOR})),
 )
 
 _BY_CODE = {p.code: p for p in PERMISSIONS}

@@ -19,7 +19,7 @@ def test_permission_codes_are_unique():
 
 def test_auditor_sees_only_the_audit_log():
     granted = {p.code for p, row in matrix() if row[Role.AUDITOR]}
-    assert granted == {"audit.view_log", "api.use_token"}
+    assert granted == {"audit.view_log"}
 
 
 def test_leader_is_read_only():
