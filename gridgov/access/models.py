@@ -78,7 +78,9 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {where}"
 
     def save(self, *args, **kwargs) -> None:
-        area = self.department.org_unit if self.department_id else self.org_unit
+        area = self.department.org_unit if self.department is not None else self.org_unit
+        if area is None:
+            raise ValueError("A membership needs a department or an org unit before it is saved.")
         self.scope_path = area.path
         super().save(*args, **kwargs)
 
@@ -92,5 +94,9 @@ class Membership(models.Model):
         if not self.org_unit_id or self.department_id:
             raise ValidationError({"org_unit": _("This role belongs to an org unit and has no department.")})
         expected = EXPECTED_LEVEL.get(Role(self.role))
-        if expected is not None and self.org_unit.level != expected:
+        if expected is None:
+            return
+        org_unit = self.org_unit
+        assert org_unit is not None  # org_unit_id is set: checked just above
+        if org_unit.level != expected:
             raise ValidationError({"org_unit": _("This role can only be held in an org unit of its level.")})

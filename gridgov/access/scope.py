@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -59,9 +60,21 @@ def path_filter(field: str, paths: list[str]) -> Q:
     return condition
 
 
+def _scope_path_field(model: type[models.Model]) -> str:
+    """The name of the org-path field a scoped model declares as `scope_path_field`.
+
+    Raises ImproperlyConfigured when the model does not declare one (it cannot be scoped).
+    """
+    # A plain class attribute of our scoped models, which the Model stubs cannot know about.
+    field = getattr(model, "scope_path_field", None)
+    if not isinstance(field, str):
+        raise ImproperlyConfigured(f"{model.__name__} declares no scope_path_field, so it cannot be scoped.")
+    return field
+
+
 def scoped(user, queryset: models.QuerySet[M], code: str) -> models.QuerySet[M]:
     """`queryset` narrowed to what `user` may see under permission `code` (empty if none)."""
-    field = queryset.model.scope_path_field
+    field = _scope_path_field(queryset.model)
     paths = jurisdiction_paths(user, code)
     if not paths:
         return queryset.none()
@@ -80,7 +93,8 @@ def get_for_user(user, queryset: models.QuerySet[M], permission: str, *, request
     """
     try:
         return scoped(user, queryset, permission).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
+        # .get() raises the model's own DoesNotExist subclass, which the stubs cannot see on type[M].
         # Look past any narrowing the caller applied, to tell a denial from a miss.
         hidden = queryset.model._default_manager.filter(**lookup).first()
         if hidden is not None:

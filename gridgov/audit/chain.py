@@ -184,12 +184,14 @@ def verify(chunk_size: int = 2000) -> VerifyResult:
         return result
 
     for entry in rows.iterator(chunk_size=chunk_size):
-        if entry.seq < expected_seq:
-            return bad(entry, DUPLICATE_SEQ, f"seq {entry.seq} appears more than once")
-        if entry.seq > expected_seq:
-            return bad(entry, SEQ_GAP, f"seq {expected_seq}..{entry.seq - 1} missing before this row")
+        seq = entry.seq
+        assert seq is not None  # rows is filtered on seq__isnull=False
+        if seq < expected_seq:
+            return bad(entry, DUPLICATE_SEQ, f"seq {seq} appears more than once")
+        if seq > expected_seq:
+            return bad(entry, SEQ_GAP, f"seq {expected_seq}..{seq - 1} missing before this row")
         if entry.prev_hash != prev_hash:
-            return bad(entry, BROKEN_LINK, f"prev_hash does not match the hash of seq {entry.seq - 1}")
+            return bad(entry, BROKEN_LINK, f"prev_hash does not match the hash of seq {seq - 1}")
         if entry_hash(prev_hash, entry) != entry.hash:
             return bad(entry, HASH_MISMATCH, "content does not match its hash (edited)")
         prev_hash = entry.hash

@@ -114,6 +114,7 @@ def remove(connection: BaseDatabaseWrapper) -> None:
 
 def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     """Names of guard triggers that should exist on this database but do not."""
+    expected: tuple[str, ...]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])

@@ -162,7 +162,10 @@ def logins_for(password: str) -> list[Login]:
         u.code: u.name_zh
         for u in OrgUnit.objects.filter(
             code__in={
-                m.org_unit.code[:9] for u in users.values() for m in u.memberships.all() if m.org_unit_id
+                m.org_unit.code[:9]
+                for u in users.values()
+                for m in u.memberships.all()
+                if m.org_unit is not None
             }
         )
     }
@@ -173,11 +176,19 @@ def logins_for(password: str) -> list[Login]:
             continue
         places = []
         for m in sorted(user.memberships.all(), key=lambda m: m.scope_path):
-            if m.department_id:
+            if m.department is not None:
                 places.append(m.department.name_zh)
-            elif m.org_unit.level > Level.STREET and not places:
-                places.append(f"{streets[m.org_unit.code[:9]]} {m.org_unit.name_zh}")
+                continue
+            unit = m.org_unit
+            if unit is None:
+                # Membership.clean() forbids this; a hand-edited row could still have it.
+                raise DemoError(
+                    _("The membership %(id)s of %(username)s has neither a department nor an org unit.")
+                    % {"id": m.pk, "username": persona.username}
+                )
+            if unit.level > Level.STREET and not places:
+                places.append(f"{streets[unit.code[:9]]} {unit.name_zh}")
             else:
-                places.append(m.org_unit.name_zh)
+                places.append(unit.name_zh)
         logins.append(Login(persona.username, persona.role, " + ".join(places), password))
     return logins

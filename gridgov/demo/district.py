@@ -218,7 +218,8 @@ def _community_plan(rng: random.Random, plan: Scale, kind: str, index: int) -> l
         return [(Kind.GACHA, base) for base in rng.sample(sorted(names.GACHA_NAMES), count)]
     count = rng.randint(*plan.rural_villages)
     gachas = round(count * plan.gacha_share)
-    chosen = [(Kind.VILLAGE, b) for b in rng.sample(names.HAN_NAMES + names.VILLAGE_NAMES, count - gachas)]
+    villages = rng.sample(names.HAN_NAMES + names.VILLAGE_NAMES, count - gachas)
+    chosen: list[tuple[str, str]] = [(Kind.VILLAGE, b) for b in villages]
     chosen += [(Kind.GACHA, b) for b in rng.sample(sorted(names.GACHA_NAMES), gachas)]
     rng.shuffle(chosen)
     return chosen

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -104,7 +105,7 @@ class _Row:
     name_zh: str
     name_en: str
     geometry: dict[str, Any] | None
-    fields: dict[str, float | None]
+    fields: Mapping[str, float | None]
 
 
 def _load(source: Any) -> Any:
@@ -165,7 +166,9 @@ def _check_feature(index: int, feature: Any, errors: list[ImportProblem]) -> _Ro
     name_zh = _text(props, "name_zh", True, 100, add)
     name_en = _text(props, "name_en", False, 150, add)
     geometry = feature.get("geometry")
-    fields: dict[str, float | None] = dict.fromkeys(("min_lon", "min_lat", "max_lon", "max_lat", "area_m2"))
+    fields: Mapping[str, float | None] = dict.fromkeys(
+        ("min_lon", "min_lat", "max_lon", "max_lat", "area_m2")
+    )
     if geometry is None:
         if level == Level.GRID:
             add("geometry", _("A grid needs a boundary."))
@@ -177,7 +180,8 @@ def _check_feature(index: int, feature: Any, errors: list[ImportProblem]) -> _Ro
             add(exc.field, exc.reason)
     if len(errors) > count_before:
         return None
-    return _Row(index, code, parent_code, level, props["kind"], name_zh, name_en, geometry, fields)
+    # code_problems() found nothing wrong, so level is one of the int levels.
+    return _Row(index, code, parent_code, cast(int, level), props["kind"], name_zh, name_en, geometry, fields)
 
 
 def validate_collection(source: Any) -> list[_Row]:
@@ -250,7 +254,8 @@ def import_collection(source: Any, *, actor=None, request=None) -> dict[str, int
         for level in sorted({r.level for r in rows}):
             to_create, to_update = [], []
             for row in (r for r in rows if r.level == level):
-                values = {
+                # The OrgUnit field values, of mixed types: the parent unit, texts, geometry, numbers.
+                values: dict[str, Any] = {
                     "parent": by_code[row.parent_code] if row.parent_code else None,
                     "level": row.level,
                     "kind": row.kind,

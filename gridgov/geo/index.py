@@ -46,10 +46,13 @@ class GridIndex:
             return np.full(len(lons), NO_GRID, dtype=np.int64)
         if len(lons) < RASTER_MIN_POINTS:
             return self._exact(lons, lats)
-        if self.raster is None:
+        raster = self.raster
+        if raster is None:
             # Built on first bulk use only: single-point lookups never pay for it.
-            self.raster = build_raster(self.geoms)
-        state = self.raster.classify(lons, lats)
+            raster = self.raster = build_raster(self.geoms)
+            if raster is None:  # build_raster() gives None only for no geometries
+                raise ValueError(f"GridIndex v{self.version} has {len(self.ids)} grid ids but no geometries.")
+        state = raster.classify(lons, lats)
         result = np.full(len(lons), NO_GRID, dtype=np.int64)
         known = state >= 0
         result[known] = self.ids[state[known]]

@@ -3,6 +3,7 @@ geometry version, lets the registered followers react and writes an audit entry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import shapely
@@ -41,6 +42,7 @@ def save_unit(unit: OrgUnit, *, actor, request=None) -> OrgUnit:
     a "geo.create_unit"/"geo.edit_unit" audit entry. Raises UnitChangeError on a bad boundary.
     """
     creating = unit.pk is None
+    fields: Mapping[str, float | None]
     if unit.geometry is not None:
         try:
             fields = unit_fields(parse_geometry(unit.geometry))
@@ -128,6 +130,8 @@ def split_grid(
         )
     larger, smaller = sorted(parts, key=lambda p: p.area, reverse=True)
     community_code = parent_code_of(grid.code)
+    if community_code is None:  # a grid code always has a community prefix
+        raise ValueError(f"Grid {grid.code} has no community code.")
     siblings = OrgUnit.objects.filter(parent_id=grid.parent_id)
     new_grid = OrgUnit(
         code=_next_grid_code(community_code),
