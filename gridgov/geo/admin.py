@@ -16,7 +16,7 @@ from gridgov.geo.codes import code_problems, parent_code_of
 from gridgov.geo.geojson_io import GeoImportError, dumps, export_units, import_collection
 from gridgov.geo.geometry import GeometryError, parse_geometry
 from gridgov.geo.models import OrgUnit
-from gridgov.geo.services import save_unit
+from gridgov.geo.services import UnitChangeError, merge_grids, save_unit
 
 IMPORT_PERMISSION = "geo.import_units"
 EDIT_PERMISSION = "geo.edit_units"
@@ -70,7 +70,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     ordering = ["path"]
     readonly_fields = ["path", "min_lon", "min_lat", "max_lon", "max_lat", "area_m2", "merged_into"]
     raw_id_fields = ["parent"]
-    actions = ["export_geojson"]
+    actions = ["export_geojson", "merge_two_grids"]
     list_per_page = 100
 
     # --- Access: the policy in gridgov.access decides, scoped to the user's jurisdiction.
@@ -134,6 +134,34 @@ class OrgUnitAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = 'attachment; filename="orgunits.geojson"'
         return response
+
+    # --- Merge action: the lower code keeps its identity, as codes are never reused.
+    def has_merge_permission(self, request):
+        return _allowed(request.user, EDIT_PERMISSION)
+
+    @admin.action(description=_("Merge the two selected grids"), permissions=["merge"])
+    def merge_two_grids(self, request, queryset):
+        grids = list(queryset.order_by("code"))
+        if len(grids) != 2:
+            self.message_user(request, _("Select exactly two grids to merge."), messages.ERROR)
+            return None
+        if not request.user.is_superuser and not all(
+            in_scope(request.user, grid.path, EDIT_PERMISSION) for grid in grids
+        ):
+            self.message_user(request, _("Both grids must be in your jurisdiction."), messages.ERROR)
+            return None
+        keep, absorb = grids
+        try:
+            merge_grids(keep, absorb, actor=request.user, request=request)
+        except UnitChangeError as exc:
+            self.message_user(request, exc.reason, messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            _("Merged %(absorbed)s into %(kept)s.") % {"absorbed": absorb.code, "kept": keep.code},
+            messages.SUCCESS,
+        )
+        return None
 
     def get_urls(self):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="geo_orgunit_import")]

@@ -67,8 +67,10 @@ def check_children(unit: OrgUnit) -> list[Problem]:
     problems: list[Problem] = []
     tree = shapely.STRtree(geoms)
 
-    def touching(piece: BaseGeometry) -> tuple[str, ...]:
-        return tuple(codes[i] for i in sorted(tree.query(piece, predicate="intersects")))
+    def reaching(piece: BaseGeometry) -> tuple[str, ...]:
+        """Children that cover part of `piece` (not those that merely touch its edge)."""
+        candidates = sorted(tree.query(piece, predicate="intersects"))
+        return tuple(codes[i] for i in candidates if geoms[i].intersection(piece).area > 0)
 
     if geoms:
         left, right = tree.query(geoms, predicate="intersects")
@@ -81,5 +83,5 @@ def check_children(unit: OrgUnit) -> list[Problem]:
         union = shapely.union_all(geoms) if geoms else shapely.Polygon()
         problems += _problems(GAP, parent.difference(union), lambda _p: (unit.code,), tolerance)
         if geoms:
-            problems += _problems(OUTSIDE, union.difference(parent), touching, tolerance)
+            problems += _problems(OUTSIDE, union.difference(parent), reaching, tolerance)
     return problems

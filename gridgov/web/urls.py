@@ -19,6 +19,7 @@ urlpatterns = [
     path("map/", views.map_view, name="map"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("units/<str:code>/topology/", views.unit_topology, name="unit_topology"),
     path("accounts/login/", login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/otp/", accounts.otp_verify, name="otp_verify"),

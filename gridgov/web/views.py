@@ -1,21 +1,34 @@
-"""Pages: home, map and org units. Thin: access through access.scope, queries in web.units."""
+"""Pages: home, map, org units and their topology check. Thin: access through access.scope,
+queries in geo.queries."""
 
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from gridgov.access.roles import Role
-from gridgov.access.scope import get_for_user, has_permission, roles_of
+from gridgov.access.scope import get_for_user, has_permission, in_scope, roles_of
 from gridgov.geo import queries as units
+from gridgov.geo import topology
 from gridgov.geo.models import Level, OrgUnit
 from gridgov.web.identity import memberships_of, posts_of
 from gridgov.web.permissions import permission_required
 
 GEOJSON_URL = "/api/v1/geojson/"
+CHECK_TOPOLOGY = "geo.check_topology"
+
+# In the order the summary and the table list them.
+PROBLEM_LABELS = {
+    topology.OVERLAP: gettext_lazy("Overlap"),
+    topology.GAP: gettext_lazy("Gap"),
+    topology.OUTSIDE: gettext_lazy("Outside the parent"),
+}
 
 
 def _with_grid_counts(user, parent, children):
@@ -97,6 +110,60 @@ def unit_detail(request, code: str):
         "ancestors": units.in_scope_ancestors(user, unit),
         "rows": _with_grid_counts(user, unit, children),
         "staff": units.staff_of(unit) if can_view_staff else None,
+        # in_scope rather than has_permission: the button must not lead to a 404.
+        "can_check_topology": not unit.is_grid and in_scope(user, unit.path, CHECK_TOPOLOGY),
         "language": get_language(),
     }
     return render(request, "web/unit_detail.html", context)
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    kind: str
+    label: str
+    units: list[tuple[str, OrgUnit | None]]  # (code, the unit when the viewer may open its page)
+    lon: float
+    lat: float
+    area_m2: float
+
+    @property
+    def area_text(self) -> str:
+        # Grouped by thousands in every language: the zh-hans locale format has no separator,
+        # and six-digit square metres are hard to read without one. Both locales use "." decimals.
+        return f"{self.area_m2:,.1f}"
+
+
+def _problem_rows(user, problems: list[topology.Problem]) -> list[ProblemRow]:
+    """Problems ready for the table. Units the user may not see keep their bare code: no name, no link."""
+    codes = {code for problem in problems for code in problem.codes}
+    visible = {u.code: u for u in units.visible_units(user).filter(code__in=codes)} if codes else {}
+    order = list(PROBLEM_LABELS)
+    return [
+        ProblemRow(
+            kind=problem.kind,
+            label=str(PROBLEM_LABELS[problem.kind]),
+            units=[(code, visible.get(code)) for code in problem.codes],
+            lon=problem.location[0],
+            lat=problem.location[1],
+            area_m2=problem.area_m2,
+        )
+        for problem in sorted(problems, key=lambda p: (order.index(p.kind), p.codes, -p.area_m2))
+    ]
+
+
+@permission_required(CHECK_TOPOLOGY)
+def unit_topology(request, code: str):
+    user = request.user
+    unit = get_for_user(user, OrgUnit.objects.active(), CHECK_TOPOLOGY, request=request, code=code)
+    context = {"unit": unit, "ancestors": units.in_scope_ancestors(user, unit), "language": get_language()}
+    if not unit.is_grid:
+        problems = topology.check_children(unit)
+        by_kind = Counter(problem.kind for problem in problems)
+        children = unit.children.active()
+        context |= {
+            "checked": children.filter(geometry__isnull=False).count(),
+            "without_boundary": children.filter(geometry__isnull=True).count(),
+            "counts": [(label, by_kind[kind]) for kind, label in PROBLEM_LABELS.items() if by_kind[kind]],
+            "rows": _problem_rows(user, problems),
+        }
+    return render(request, "web/unit_topology.html", context)

@@ -41,6 +41,17 @@ def test_planted_overlap_gap_and_outside_are_found_with_their_area():
     assert problems[OUTSIDE].area_m2 == pytest.approx(0.01 * M_LON * 0.001 * M_LAT, rel=0.02)
 
 
+def test_outside_part_names_only_the_grid_that_reaches_out():
+    community = grid_block(columns=3, rows=2, size=0.01)
+    # Grid 001 grows 0.01° west of the community; grid 004, north of 001, touches that piece
+    # only at its south-west corner and must not be blamed.
+    OrgUnit.objects.filter(code="150502001001001").update(
+        geometry=rect(LON0 - 0.01, LAT0, LON0 + 0.01, LAT0 + 0.01)
+    )
+    outside = [p for p in check_children(community) if p.kind == OUTSIDE]
+    assert [p.codes for p in outside] == [("150502001001001",)]
+
+
 def test_pieces_below_tolerance_are_ignored(settings):
     community = grid_block(columns=2, rows=1)
     # A 1e-6° strip (~0.1 m x 1.1 km = ~90 m²) of overlap.
