@@ -59,9 +59,13 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "gridgov.audit",
     "gridgov.geo",
     "gridgov.access",
+    "gridgov.calendar",
+    "gridgov.cases",
     "gridgov.demo",
     "gridgov.web",
     "gridgov.api",
@@ -187,6 +191,32 @@ LOCALE_PATHS = [BASE_DIR / "gridgov" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# --- Uploaded files (case photos). Never served as public static files: a view checks access.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+# --- Background work: django-tasks with its database backend; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+# --- Cases.
+# Share of a stage's time limit after which a case turns yellow (warning); red once overdue.
+CASE_WARNING_PERCENT = envint("CASE_WARNING_PERCENT", 80)
+CASE_PHOTO_MAX_BYTES = envint("CASE_PHOTO_MAX_MB", 10) * 1024 * 1024
+CASE_PHOTOS_PER_ACTION = 9
+# The level that registers new cases by source: community (3) unless the source says otherwise.
+CASE_INTAKE_LEVEL = {"hotline": 1}
+
+# --- E-mail (notifications). Without a host, mail is written to the log instead of sent.
+EMAIL_HOST = envstr("EMAIL_HOST") or ""
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("EMAIL_TLS", False)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = envstr("EMAIL_FROM") or "gridgov@localhost"
 
 # --- Static files: our own plus front-end packages from node_modules (npm registry).
 STATIC_URL = "/static/"

@@ -40,6 +40,9 @@ _ALL_UNIT_VIEWERS = (
     R.LEADER,
 )
 
+# Roles that register and dispatch the cases of their level (community, street, district).
+_DISPATCHING = (R.DISTRICT_ADMIN, R.DISPATCHER, R.STREET_ADMIN, R.COMMUNITY_ADMIN)
+
 PERMISSIONS: tuple[Permission, ...] = (
     _perm("geo.view_units", _("View org units, the map and grid lookup"), *_ALL_UNIT_VIEWERS),
     _perm(
@@ -55,6 +58,49 @@ PERMISSIONS: tuple[Permission, ...] = (
     _perm("geo.check_topology", _("Run the topology check"), R.DISTRICT_ADMIN, R.STREET_ADMIN),
     _perm("geo.edit_units", _("Edit, split and merge org units"), R.DISTRICT_ADMIN, R.STREET_ADMIN),
     _perm("geo.import_units", _("Import and export boundaries (GeoJSON)"), R.DISTRICT_ADMIN),
+    _perm("calendar.manage", _("Edit the working calendar (holidays, make-up days)"), R.DISTRICT_ADMIN),
+    _perm(
+        "cases.manage_taxonomy",
+        _("Edit case categories, time limits and the responsibility list"),
+        R.DISTRICT_ADMIN,
+    ),
+    # Cases. Department handlers see their department's cases, residents their own reports
+    # (see access.scope.scoped); the others see the cases of their jurisdiction.
+    _perm("cases.view", _("See cases"), *_ALL_UNIT_VIEWERS),
+    _perm(
+        "cases.report",
+        _("Report a case"),
+        R.DISTRICT_ADMIN,
+        R.DISPATCHER,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+        R.GRID_WORKER,
+        R.RESIDENT,
+    ),
+    _perm("cases.self_handle", _("Handle a case on the spot"), R.GRID_CHIEF, R.GRID_WORKER),
+    _perm("cases.register", _("Register, reject or merge reported cases"), *_DISPATCHING),
+    _perm("cases.dispatch", _("Dispatch, suspend and resume cases; decide on extensions"), *_DISPATCHING),
+    _perm("cases.close", _("Close verified cases"), *_DISPATCHING),
+    _perm("cases.escalate", _("Escalate a case to the next level"), *_DISPATCHING, R.GRID_CHIEF),
+    _perm(
+        "cases.handle",
+        _("Accept, return and handle dispatched cases"),
+        R.DEPARTMENT_HANDLER,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+    ),
+    _perm("cases.verify", _("Verify handled cases on site"), R.GRID_CHIEF, R.GRID_WORKER),
+    _perm(
+        "cases.supervise",
+        _("Supervise and urge cases (督办, 催办)"),
+        R.DISTRICT_ADMIN,
+        R.DISPATCHER,
+        R.STREET_ADMIN,
+    ),
+    _perm("cases.rate", _("Rate one's own closed report"), R.RESIDENT),
+    _perm("cases.import_hotline", _("Import 12345 hotline cases"), R.DISTRICT_ADMIN, R.DISPATCHER),
     _perm("access.manage_users", _("Manage users and memberships"), R.DISTRICT_ADMIN),
     _perm("audit.view_log", _("Search the audit log"), R.AUDITOR),
     # Auditors work in the audit log only; no API serves it, so they get no token either.

@@ -21,6 +21,8 @@ class Role(models.TextChoices):
 
 # Roles held in a department rather than in an org unit.
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_HANDLER})
+# Roles that see only their own records where a model names its owner (scope_owner_field).
+OWNER_SCOPED_ROLES = frozenset({Role.RESIDENT})
 # Roles that must pass a second factor when settings.REQUIRE_2FA is on.
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 # The org-unit level a role's membership is expected at (None: any level).

@@ -16,40 +16,41 @@ from django.http import Http404
 
 from gridgov.access.models import Membership
 from gridgov.access.policy import roles_with
+from gridgov.access.roles import OWNER_SCOPED_ROLES
 from gridgov.audit.log import record
 from gridgov.audit.models import Outcome
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _memberships(user) -> list[Membership]:
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their unit and department, loaded once per user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_gridgov_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("org_unit", "department"))
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("org_unit", "department", "department__org_unit")
+            .order_by("role", "scope_path")
+        )
         user._gridgov_memberships = cached
     return cached
 
 
 def roles_of(user) -> set[str]:
-    return {m.role for m in _memberships(user)}
+    return {m.role for m in memberships_of(user)}
 
 
 def has_permission(user, code: str) -> bool:
     granted = roles_with(code)
-    return any(m.role in granted for m in _memberships(user))
+    return any(m.role in granted for m in memberships_of(user))
 
 
 def jurisdiction_paths(user, code: str) -> list[str]:
     """The org paths where `user` holds `code`, with paths covered by another one removed."""
     granted = roles_with(code)
-    paths = sorted({m.scope_path for m in _memberships(user) if m.role in granted})
-    kept: list[str] = []
-    for path in paths:  # sorted, so an ancestor comes before its descendants
-        if not any(path == top or path.startswith(top + ".") for top in kept):
-            kept.append(path)
-    return kept
+    return _minimal({m.scope_path for m in memberships_of(user) if m.role in granted})
 
 
 def path_filter(field: str, paths: list[str]) -> Q:
@@ -72,13 +73,48 @@ def _scope_path_field(model: type[models.Model]) -> str:
     return field
 
 
+def _minimal(paths: set[str]) -> list[str]:
+    """`paths` without those covered by another one."""
+    kept: list[str] = []
+    for path in sorted(paths):  # sorted, so an ancestor comes before its descendants
+        if not any(path == top or path.startswith(top + ".") for top in kept):
+            kept.append(path)
+    return kept
+
+
 def scoped(user, queryset: models.QuerySet[M], code: str) -> models.QuerySet[M]:
-    """`queryset` narrowed to what `user` may see under permission `code` (empty if none)."""
-    field = _scope_path_field(queryset.model)
-    paths = jurisdiction_paths(user, code)
-    if not paths:
+    """`queryset` narrowed to what `user` may see under permission `code` (empty if none).
+
+    A membership grants the rows under its org path; but where the model names a
+    `scope_department_field`, a department membership grants only the rows of its department,
+    and where it names a `scope_owner_field`, an owner-scoped role (a resident) grants only the
+    user's own rows.
+    """
+    model = queryset.model
+    path_field = _scope_path_field(model)
+    department_field = getattr(model, "scope_department_field", None)
+    owner_field = getattr(model, "scope_owner_field", None)
+    granted = roles_with(code)
+    paths: set[str] = set()
+    departments: set[int] = set()
+    owner = False
+    for membership in memberships_of(user):
+        if membership.role not in granted:
+            continue
+        if department_field and membership.department_id:
+            departments.add(membership.department_id)
+        elif owner_field and membership.role in OWNER_SCOPED_ROLES:
+            owner = True
+        else:
+            paths.add(membership.scope_path)
+    if not (paths or departments or owner):
         return queryset.none()
-    return queryset.filter(path_filter(field, paths))
+    condition = path_filter(path_field, _minimal(paths))
+    if departments:
+        condition |= Q(**{f"{department_field}__in": sorted(departments)})
+    if owner:
+        condition |= Q(**{owner_field: user})
+    return queryset.filter(condition)
 
 
 def in_scope(user, path: str, code: str) -> bool:

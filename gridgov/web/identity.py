@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
-from gridgov.access.models import Membership
 from gridgov.access.roles import Role
+from gridgov.access.scope import memberships_of
 
 
 @dataclass(frozen=True)
@@ -19,21 +19,6 @@ class Post:
     place: str
     org_unit_code: str | None
     department_id: int | None
-
-
-def memberships_of(user) -> list[Membership]:
-    """The user's memberships with their unit and department, loaded once per user object."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_gridgov_web_memberships", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user)
-            .select_related("org_unit", "department", "department__org_unit")
-            .order_by("role", "scope_path")
-        )
-        user._gridgov_web_memberships = cached
-    return cached
 
 
 def posts_of(user) -> list[Post]:
