@@ -13,6 +13,14 @@ def _fresh_grid_index():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # Calendar rows of a rolled-back test must not linger in this process's cache.
+    from gridgov.calendar import days
+
+    days.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {

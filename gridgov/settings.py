@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from gridgov.calendar.config import DEFAULT_WORKING_HOURS_TEXT, parse_working_hours
 from gridgov.env import envbool, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -198,6 +199,11 @@ MEDIA_URL = "/media/"
 
 # --- Background work: django-tasks with its database backend; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+# --- Working calendar (local time, TIME_ZONE). A bad value stops start-up with the reason.
+WORKING_HOURS = parse_working_hours(envstr("WORKING_HOURS") or DEFAULT_WORKING_HOURS_TEXT)
+# Seconds a process may use its cached calendar before it asks whether holidays changed.
+CALENDAR_CHECK_SECONDS = envint("CALENDAR_CHECK_SECONDS", 60)
 
 # --- Cases.
 # Share of a stage's time limit after which a case turns yellow (warning); red once overdue.

@@ -92,8 +92,8 @@ def scoped(user, queryset: models.QuerySet[M], code: str) -> models.QuerySet[M]:
     """
     model = queryset.model
     path_field = _scope_path_field(model)
-    department_field = getattr(model, "scope_department_field", None)
-    owner_field = getattr(model, "scope_owner_field", None)
+    department_field: str | None = getattr(model, "scope_department_field", None)
+    owner_field: str | None = getattr(model, "scope_owner_field", None)
     granted = roles_with(code)
     paths: set[str] = set()
     departments: set[int] = set()
@@ -110,9 +110,9 @@ def scoped(user, queryset: models.QuerySet[M], code: str) -> models.QuerySet[M]:
     if not (paths or departments or owner):
         return queryset.none()
     condition = path_filter(path_field, _minimal(paths))
-    if departments:
+    if department_field and departments:
         condition |= Q(**{f"{department_field}__in": sorted(departments)})
-    if owner:
+    if owner_field and owner:
         condition |= Q(**{owner_field: user})
     return queryset.filter(condition)
 
