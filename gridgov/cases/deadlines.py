@@ -20,7 +20,7 @@ FALLBACK_LIMITS = {
 }
 
 
-def _end(start: datetime, amount: float, unit: str) -> datetime:
+def _end(start: datetime, amount: int, unit: str) -> datetime:
     if unit == LimitUnit.WORKING_DAYS:
         return add_working_days(start, amount)
     return add_working_time(start, timedelta(hours=amount))

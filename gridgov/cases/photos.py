@@ -58,8 +58,8 @@ def save_photos(
     saved = []
     for upload in files:
         image = _open(upload, getattr(upload, "name", ""))
-        extension = ALLOWED_FORMATS[image.format]
-        image_format = image.format
+        image_format = str(image.format)  # one of ALLOWED_FORMATS: _open checked it
+        extension = ALLOWED_FORMATS[image_format]
         stem = uuid.uuid4().hex
         photo = CasePhoto(case=case, timeline_entry=entry, kind=kind, uploaded_by=actor)
         if strip_location:

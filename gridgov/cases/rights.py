@@ -51,11 +51,8 @@ def is_addressee(user, case: Case) -> bool:
             continue
         if case.department_id and membership.department_id == case.department_id:
             return True
-        if (
-            case.handling_unit_id
-            and membership.org_unit_id
-            and _covers(membership.scope_path, case.handling_unit.path)
-        ):
+        unit = case.handling_unit
+        if unit is not None and membership.org_unit_id and _covers(membership.scope_path, unit.path):
             return True
     return False
 

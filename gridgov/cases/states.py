@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,10 +39,12 @@ class Transition:
     sources: frozenset[State]
     target: State | None  # None: the state does not change
     permission: str
-    label: str
+    label: str | Promise  # lazily translated
 
 
-def _t(action: str, sources: set[State], target: State | None, permission: str, label: str) -> Transition:
+def _t(
+    action: str, sources: set[State], target: State | None, permission: str, label: str | Promise
+) -> Transition:
     return Transition(action, frozenset(sources), target, permission, label)
 
 
