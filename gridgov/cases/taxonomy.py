@@ -113,6 +113,9 @@ class ResponsibilityRule(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    # access.scoped() filters on this field.
+    scope_path_field = "area__path"
+
     class Meta:
         verbose_name = _("responsibility rule")
         verbose_name_plural = _("responsibility list")

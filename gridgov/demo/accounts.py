@@ -14,24 +14,6 @@ from gridgov.geo.models import Level, OrgUnit
 # Public on purpose: the demo prints it, and the demo refuses to load into a database with data.
 DEFAULT_PASSWORD = "Keerqin-2026"  # noqa: S105
 
-# (code, Chinese name, English name) of the district's functional departments.
-DEPARTMENTS = [
-    ("urban_mgmt", "科尔沁区城市管理综合执法局", "Keerqin Urban Management and Law Enforcement Bureau"),
-    ("housing", "科尔沁区住房和城乡建设局", "Keerqin Housing and Urban-Rural Development Bureau"),
-    ("public_security", "通辽市公安局科尔沁区分局", "Keerqin Branch of the Tongliao Public Security Bureau"),
-    ("civil_affairs", "科尔沁区民政局", "Keerqin Civil Affairs Bureau"),
-    ("health", "科尔沁区卫生健康委员会", "Keerqin Health Commission"),
-    ("market_supervision", "科尔沁区市场监督管理局", "Keerqin Market Supervision Bureau"),
-    ("emergency", "科尔沁区应急管理局", "Keerqin Emergency Management Bureau"),
-    (
-        "ecology",
-        "通辽市生态环境局科尔沁区分局",
-        "Keerqin Branch of the Tongliao Ecology and Environment Bureau",
-    ),
-    ("utilities", "科尔沁区供水供热服务中心", "Keerqin Water and Heating Service Centre"),
-]
-
-
 @dataclass(frozen=True)
 class Persona:
     username: str
@@ -100,14 +82,6 @@ def anchor_units() -> dict[str, OrgUnit]:
         "grid2": grids[-1],
         "other_grid": other_grid,
     }
-
-
-def create_departments(district: OrgUnit) -> dict[str, Department]:
-    departments = [
-        Department(code=code, name_zh=zh, name_en=en, org_unit=district) for code, zh, en in DEPARTMENTS
-    ]
-    Department.objects.bulk_create(departments)
-    return {d.code: d for d in Department.objects.filter(code__in=[c for c, _zh, _en in DEPARTMENTS])}
 
 
 def check_usernames_free() -> None:

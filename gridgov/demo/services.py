@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gridgov.access.models import Department
 from gridgov.audit.log import record
+from gridgov.cases.taxonomy_services import load_defaults
 from gridgov.demo import accounts
 from gridgov.demo.accounts import DemoError, Login
+from gridgov.demo.cases import create_demo_cases
 from gridgov.demo.district import DEFAULT_SEED, SCALES, build_district
 from gridgov.geo.geojson_io import GeoImportError, import_collection
 from gridgov.geo.models import OrgUnit
@@ -68,8 +71,11 @@ def load_demo(
                 _("The generated district was refused: %(problems)s") % {"problems": problems}
             ) from None
         units = accounts.anchor_units()
-        departments = accounts.create_departments(units["district"])
+        # The default taxonomy brings the district's departments and responsibility list.
+        load_defaults(units["district"])
+        departments = {d.code: d for d in Department.objects.filter(org_unit=units["district"])}
         logins = accounts.create_accounts(password, units, departments)
+        cases = create_demo_cases([units["grid"], units["grid2"]], seed)
         counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
         record(
             "demo.load",
@@ -80,6 +86,7 @@ def load_demo(
                 "units": counts,
                 "departments": len(departments),
                 "users": [login.username for login in logins],
+                "cases": cases,
             },
         )
     return DemoResult(loaded=True, logins=logins, counts=counts)

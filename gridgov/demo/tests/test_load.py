@@ -7,9 +7,11 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from gridgov.access.models import Department, Membership
 from gridgov.audit.models import AuditEntry
+from gridgov.cases.defaults.departments import DEPARTMENTS as DEFAULT_DEPARTMENTS
 from gridgov.geo.index import current_version
 from gridgov.geo.models import Level, OrgUnit
 from gridgov.geo.topology import check_children
@@ -41,7 +43,7 @@ def test_loads_the_small_district_with_clean_topology():
     for unit in OrgUnit.objects.exclude(level=Level.GRID):
         assert check_children(unit) == [], unit.code
     assert current_version() >= 1
-    assert Department.objects.filter(org_unit=district).count() == 9
+    assert Department.objects.filter(org_unit=district).count() == len(DEFAULT_DEPARTMENTS)
     entry = AuditEntry.objects.get(action="demo.load")
     assert entry.details["scale"] == "small"
     assert entry.details["seed"] == 150502
@@ -88,7 +90,7 @@ def test_if_empty_is_idempotent_and_still_prints_the_logins():
 def test_refuses_a_loaded_database_and_changes_nothing():
     _demo()
     count = OrgUnit.objects.count()
-    with pytest.raises(CommandError, match="already holds org units"):
+    with translation.override("en"), pytest.raises(CommandError, match="already holds org units"):
         _demo()
     assert OrgUnit.objects.count() == count
     assert AuditEntry.objects.filter(action="demo.load").count() == 1
@@ -107,3 +109,16 @@ def test_refuses_when_a_demo_username_is_taken_and_writes_nothing():
         _demo()
     assert not OrgUnit.objects.exists()
     assert not Department.objects.exists()
+
+
+def test_demo_cases_stand_at_every_stage_with_their_timelines():
+    from gridgov.cases.models import Case, State
+
+    _demo()
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {State.REPORTED, State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS, State.HANDLED,
+            State.CLOSED} <= states
+    for case in Case.objects.prefetch_related("timeline"):
+        assert case.timeline.last().to_state == case.state
+    assert Case.objects.filter(self_handled=True, state=State.HANDLED).count() == 1
+    assert Case.objects.filter(rating__isnull=False).count() == 1
