@@ -163,6 +163,12 @@ class Case(models.Model):
         ordering = ["-reported_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["reporter", "idempotency_key"], name="cases_idempotency_unique"),
+            # One case per hotline ticket, whoever imports it.
+            models.UniqueConstraint(
+                fields=["hotline_ref"],
+                condition=models.Q(source="hotline") & ~models.Q(hotline_ref=""),
+                name="cases_hotline_ref_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="cases_rating_1_to_5",
