@@ -224,7 +224,7 @@ class CasePhoto(models.Model):
         TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    image = models.ImageField(upload_to=_photo_path, width_field="width", height_field="height")
+    image = models.ImageField(upload_to=_photo_path)
     thumbnail = models.ImageField(upload_to=_photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

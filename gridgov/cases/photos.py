@@ -61,7 +61,14 @@ def save_photos(
         image_format = str(image.format)  # one of ALLOWED_FORMATS: _open checked it
         extension = ALLOWED_FORMATS[image_format]
         stem = uuid.uuid4().hex
-        photo = CasePhoto(case=case, timeline_entry=entry, kind=kind, uploaded_by=actor)
+        photo = CasePhoto(
+            case=case,
+            timeline_entry=entry,
+            kind=kind,
+            uploaded_by=actor,
+            width=image.width,
+            height=image.height,
+        )
         if strip_location:
             # Re-encode from pixels only: the new file carries no EXIF block at all.
             upright = ImageOps.exif_transpose(image)

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.access.models import Department
-from gridgov.access.scope import has_permission, in_scope, scoped
+from gridgov.access.roles import OWNER_SCOPED_ROLES
+from gridgov.access.scope import has_permission, in_scope, roles_of, scoped
 from gridgov.audit.log import record
 from gridgov.audit.models import Outcome
 from gridgov.cases import deadlines, notify
@@ -82,7 +83,11 @@ def report_case(data: NewCase, *, actor, request=None) -> tuple[Case, bool]:
         existing = _replay(data, actor)
         if existing is not None:
             return existing, False
-    category, urgency, source, lon, lat, grid = _check_report(data, actor)
+    try:
+        category, urgency, source, lon, lat, grid = _check_report(data, actor)
+    except NotAllowed:
+        record("case.report", request=request, actor=actor, target_type="cases.case", outcome=Outcome.DENIED)
+        raise
     check_photos(data.photos)
     try:
         with transaction.atomic():
@@ -125,6 +130,9 @@ def _check_report(data: NewCase, actor):
         raise InvalidInput(_("Unknown urgency."), field="urgency")
     if data.source not in Source.values:
         raise InvalidInput(_("Unknown source."), field="source")
+    # A resident's report is a resident report whatever the client says: that decides, among
+    # other things, that the photos lose their location tags.
+    source = Source.RESIDENT if roles_of(actor) & OWNER_SCOPED_ROLES else data.source
     description = (data.description or "").strip()
     if not description:
         raise InvalidInput(_("Describe the problem."), field="description")
@@ -142,7 +150,7 @@ def _check_report(data: NewCase, actor):
     # Staff report inside their own jurisdiction; residents anywhere in the district.
     if not has_permission(actor, "cases.rate") and not in_scope(actor, grid.path, CREATE_PERMISSION):
         raise InvalidInput(_("The location is outside your jurisdiction."), field="lon")
-    return category, data.urgency, data.source, lon, lat, grid
+    return category, data.urgency, source, lon, lat, grid
 
 
 def _responsible(grid: OrgUnit, level: int) -> OrgUnit:
@@ -264,6 +272,19 @@ def perform(
                 target=case,
                 details={"from": before, "to": case.state, **details},
             )
+    except CaseNotFound:
+        # Out of scope answers like missing, but the attempt on an existing case is recorded.
+        if Case.objects.filter(pk=case_id).exists():
+            record(
+                "access.denied",
+                request=request,
+                actor=actor,
+                target_type="cases.case",
+                target_id=str(case_id),
+                outcome=Outcome.DENIED,
+                details={"permission": VIEW},
+            )
+        raise
     except NotAllowed:
         # The transaction rolled back; the denial is recorded on its own.
         record(
@@ -288,16 +309,6 @@ def _locked(case_id, actor, request) -> Case:
         .first()
     )
     if case is None:
-        if Case.objects.filter(pk=case_id).exists():
-            record(
-                "access.denied",
-                request=request,
-                actor=actor,
-                target_type="cases.case",
-                target_id=str(case_id),
-                outcome=Outcome.DENIED,
-                details={"permission": VIEW},
-            )
         raise CaseNotFound(_("No such case."))
     return case
 
