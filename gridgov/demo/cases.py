@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from shapely.geometry import Point, shape
@@ -77,7 +78,7 @@ def create_demo_cases(grids: list[OrgUnit], seed: int) -> int:
 
 
 # The steps from a report to each stage, with who takes them.
-STEPS = [
+STEPS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("registered", "register", "community_admin", {}),
     ("dispatched", "dispatch", "community_admin", {"department": "urban_mgmt", "note": "请按时处置"}),
     ("in_progress", "accept", "dept_handler", {}),
