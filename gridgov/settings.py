@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gridgov.access",
     "gridgov.calendar",
     "gridgov.cases",
+    "gridgov.inbox",
     "gridgov.demo",
     "gridgov.web",
     "gridgov.api",
@@ -208,6 +209,8 @@ CALENDAR_CHECK_SECONDS = envint("CALENDAR_CHECK_SECONDS", 60)
 # --- Cases.
 # Share of a stage's time limit after which a case turns yellow (warning); red once overdue.
 CASE_WARNING_PERCENT = envint("CASE_WARNING_PERCENT", 80)
+# How often the background sweep marks warnings and overdue cases (seconds).
+CASE_SWEEP_SECONDS = envint("CASE_SWEEP_SECONDS", 60)
 CASE_PHOTO_MAX_BYTES = envint("CASE_PHOTO_MAX_MB", 10) * 1024 * 1024
 CASE_PHOTOS_PER_ACTION = 9
 # The level that registers new cases by source: community (3) unless the source says otherwise.

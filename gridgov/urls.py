@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("gridgov.api.urls")),
     path("audit/", include("gridgov.audit.urls")),
+    path("inbox/", include("gridgov.inbox.urls")),
     path("", include("gridgov.web.urls")),
 ]

@@ -237,13 +237,35 @@ def perform(
     Raises CaseNotFound, NotAllowed, Conflict (changed meanwhile, or not in a state the action
     starts from) or InvalidInput (field named) — having changed nothing.
     """
+    return _apply(
+        case_id, action, actor=actor, expected_version=expected_version, request=request, params=params
+    )
+
+
+# Actions the system itself takes (the time-limit monitor), with no user behind them.
+SYSTEM_ACTIONS = frozenset({"escalate"})
+SYSTEM_NAME = "system:monitor"
+
+
+def act_as_system(case_id: int, action: str, **params: Any) -> Case:
+    """Take one of SYSTEM_ACTIONS on a case as the system (the monitor's automatic escalation).
+
+    Same checks of state as for people, no jurisdiction; timeline and audit name the system.
+    """
+    if action not in SYSTEM_ACTIONS:
+        raise NotAllowed(_("The system does not take this action."))
+    return _apply(case_id, action, actor=None, expected_version=None, request=None, params=params)
+
+
+def _apply(case_id, action, *, actor, expected_version, request, params) -> Case:
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise InvalidInput(_("Unknown action."), field="action")
+    system = actor is None
     try:
         with transaction.atomic():
             case = _locked(case_id, actor, request)
-            if not may(actor, case, action):
+            if not system and not may(actor, case, action):
                 raise NotAllowed(_("You may not do this on this case."))
             if expected_version is not None and expected_version != case.version:
                 raise Conflict(
@@ -260,7 +282,8 @@ def perform(
             note, details = ACTIONS[action](case, actor, now, params)
             case.version += 1
             case.save()
-            entry = _timeline(case, actor, action, before, case.state, note, now, details)
+            timeline_details = {**details, "by": SYSTEM_NAME} if system else details
+            entry = _timeline(case, actor, action, before, case.state, note, now, timeline_details)
             photos = params.get("photos") or []
             if photos:
                 kind = CasePhoto.Kind.VERIFY if action in ("verify", "reopen") else CasePhoto.Kind.HANDLED
@@ -270,7 +293,12 @@ def perform(
                 request=request,
                 actor=actor,
                 target=case,
-                details={"from": before, "to": case.state, **details},
+                details={
+                    "from": before,
+                    "to": case.state,
+                    **details,
+                    **({"username": SYSTEM_NAME} if system else {}),
+                },
             )
     except CaseNotFound:
         # Out of scope answers like missing, but the attempt on an existing case is recorded.
@@ -301,9 +329,9 @@ def perform(
 
 
 def _locked(case_id, actor, request) -> Case:
+    cases = Case.objects.all() if actor is None else visible_cases(actor)
     case = (
-        visible_cases(actor)
-        .select_for_update(of=("self",))
+        cases.select_for_update(of=("self",))
         .select_related("category", "responsible_unit", "grid", "handling_unit", "department")
         .filter(pk=case_id)
         .first()
