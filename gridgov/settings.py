@@ -223,7 +223,9 @@ EMAIL_HOST_USER = envstr("EMAIL_USER") or ""
 EMAIL_HOST_PASSWORD = envsecret("EMAIL_PASSWORD") or ""
 EMAIL_USE_TLS = envbool("EMAIL_TLS", False)
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = envstr("EMAIL_FROM") or "gridgov@localhost"
 
@@ -256,8 +258,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gridgov API",
-    "DESCRIPTION": "Org units, grid lookup and the current user. Every endpoint is scoped to the "
-    "caller's jurisdiction and audited.",
+    "DESCRIPTION": "Org units, grid lookup, the current user, and cases with their workflow actions, photos, "
+    "categories and departments. Every endpoint is scoped to the caller's jurisdiction and audited.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from gridgov.api import views
@@ -14,4 +14,5 @@ urlpatterns = [
     path("v1/units/<str:code>/geojson/", views.UnitGeoJSON.as_view(), name="unit-geojson"),
     path("v1/geojson/", views.ChildrenGeoJSON.as_view(), name="children-geojson"),
     path("v1/grid-lookup/", views.GridLookup.as_view(), name="grid-lookup"),
+    path("v1/", include("gridgov.api.case_urls")),
 ]

@@ -31,8 +31,10 @@ VIEW_UNITS = "geo.view_units"
 
 def visible_units(user):
     """Active org units in the user's jurisdiction, with their active-children count."""
-    return queries.visible_units(user).select_related("parent").annotate(
-        child_count=Count("children", filter=Q(children__is_active=True))
+    return (
+        queries.visible_units(user)
+        .select_related("parent")
+        .annotate(child_count=Count("children", filter=Q(children__is_active=True)))
     )
 
 

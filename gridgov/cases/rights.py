@@ -57,6 +57,21 @@ def is_addressee(user, case: Case) -> bool:
     return False
 
 
+def _applicable(case: Case, action: str) -> bool:
+    """Preconditions beyond the state (the workflow answers them with a conflict if tried anyway)."""
+    if action in ("approve_extension", "deny_extension"):
+        return case.extension_requested
+    if action == "request_extension":
+        return not case.extension_requested
+    if action == "rate":
+        return case.rating is None
+    return True
+
+
 def available_actions(user, case: Case) -> list[Transition]:
-    """The transitions `user` may take on `case` in its current state, in table order."""
-    return [t for t in TRANSITIONS.values() if case.state in t.sources and _may(user, case, t)]
+    """The transitions `user` may take on `case` now, in table order: the ones to offer."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if case.state in t.sources and _applicable(case, t.action) and _may(user, case, t)
+    ]

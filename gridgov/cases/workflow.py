@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.access.models import Department
-from gridgov.access.roles import OWNER_SCOPED_ROLES
-from gridgov.access.scope import has_permission, in_scope, roles_of, scoped
+from gridgov.access.scope import has_permission, in_scope, scoped
 from gridgov.audit.log import record
 from gridgov.audit.models import Outcome
 from gridgov.cases import deadlines, notify
@@ -31,6 +30,7 @@ from gridgov.cases.models import Case, CasePhoto, Category, Source, Stage, State
 from gridgov.cases.numbering import next_case_number
 from gridgov.cases.photos import check_photos, save_photos
 from gridgov.cases.rights import may
+from gridgov.cases.sources import HOTLINE_FIELDS, allowed_sources
 from gridgov.cases.states import CREATE_PERMISSION, SELF_HANDLE_PERMISSION, TRANSITIONS
 from gridgov.cases.taxonomy_services import suggest_handler
 from gridgov.geo import crs as coordinates
@@ -50,7 +50,7 @@ class NewCase:
     lat: float
     crs: str = "wgs84"
     urgency: str = Urgency.NORMAL
-    source: str = Source.PATROL
+    source: str = ""  # empty: the reporter's usual source (cases.sources)
     address: str = ""
     caller_name: str = ""
     caller_phone: str = ""
@@ -128,11 +128,16 @@ def _check_report(data: NewCase, actor):
         raise InvalidInput(_("Unknown or inactive category."), field="category")
     if data.urgency not in Urgency.values:
         raise InvalidInput(_("Unknown urgency."), field="urgency")
-    if data.source not in Source.values:
-        raise InvalidInput(_("Unknown source."), field="source")
-    # A resident's report is a resident report whatever the client says: that decides, among
-    # other things, that the photos lose their location tags.
-    source = Source.RESIDENT if roles_of(actor) & OWNER_SCOPED_ROLES else data.source
+    allowed = allowed_sources(actor)
+    source = data.source or (allowed[0] if allowed else "")
+    if source not in allowed:
+        raise InvalidInput(
+            _("You may report with source: %(sources)s.") % {"sources": ", ".join(allowed)}, field="source"
+        )
+    if source != Source.HOTLINE:
+        for name in HOTLINE_FIELDS:
+            if getattr(data, name):
+                raise InvalidInput(_("Only hotline reports carry caller details."), field=name)
     description = (data.description or "").strip()
     if not description:
         raise InvalidInput(_("Describe the problem."), field="description")
@@ -531,7 +536,7 @@ def _decide_extension(approve: bool):
             raise Conflict(_("No extension request is waiting."), code="no_extension_request")
         hours = case.extension_hours or 0
         if approve:
-            deadlines.extend(case, hours)
+            deadlines.extend(case, hours, now)
         case.extension_requested = False
         note = _text(params, "note", required=not approve, message=_("Say why the extension is denied."))
         return note, {"hours": hours, "deadline": case.deadline.isoformat() if case.deadline else None}

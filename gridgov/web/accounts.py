@@ -35,7 +35,7 @@ def qr_svg(text: str) -> str:
     image = qrcode.make(text, image_factory=SvgPathImage, box_size=8, border=2)
     svg = image.to_string(encoding="unicode")
     # Drop the XML declaration so the element can sit inside HTML.
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 @login_required

@@ -23,23 +23,29 @@ def _entries(request) -> list[NavEntry]:
     user = request.user
     path = request.path
     can_use_api = has_permission(user, "api.use_token")
+    can_view_cases = has_permission(user, "cases.view")
+    can_report = has_permission(user, "cases.report")
     # (label, url, icon, shown, prefix that marks it active)
     candidates = [
         (_("Home"), reverse("home"), "home", True, None),
         (_("Map"), reverse("map"), "map", has_permission(user, "geo.view_units"), "/map/"),
+        (_("Cases"), reverse("cases:queue"), "cases", can_view_cases, "/cases/"),
+        (_("New report"), reverse("cases:new"), "report", can_report, "/cases/new/"),
+        (_("Case map"), reverse("cases:map"), "casemap", can_view_cases, "/cases/map/"),
         (_("Org units"), reverse("unit_list"), "units", has_permission(user, "geo.view_units"), "/units/"),
         (_("Audit log"), "/audit/", "audit", has_permission(user, "audit.view_log"), "/audit/"),
         (_("API token"), reverse("api_token"), "token", can_use_api, "/accounts/token/"),
         (_("API docs"), "/api/docs/", "docs", can_use_api, "/api/docs/"),
         (_("Admin"), reverse("admin:index"), "admin", user.is_staff, "/admin/"),
     ]
-    entries = []
-    for label, url, icon, shown, prefix in candidates:
-        if not shown:
-            continue
-        active = path == url if prefix is None else path.startswith(prefix)
-        entries.append(NavEntry(str(label), url, icon, active))
-    return entries
+    shown = [c for c in candidates if c[3]]
+    # Only the most specific matching prefix is active: /cases/new/ is "New report", not also "Cases".
+    matching = [prefix for *_rest, prefix in shown if prefix is not None and path.startswith(prefix)]
+    best = max(matching, key=len, default=None)
+    return [
+        NavEntry(str(label), url, icon, path == url if prefix is None else prefix == best)
+        for label, url, icon, _shown, prefix in shown
+    ]
 
 
 def navigation(request) -> dict:

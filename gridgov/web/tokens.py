@@ -17,8 +17,15 @@ def issue_token(user, *, request=None) -> Token:
     """A fresh token for `user`, replacing any existing one (the old key stops working)."""
     replaced = Token.objects.filter(user=user).delete()[0] > 0
     token = Token.objects.create(user=user)
-    record("api.token_create", request=request, actor=user, target_type="authtoken.token",
-           target_id=str(user.pk), target_repr=user.get_username(), details={"replaced": replaced})
+    record(
+        "api.token_create",
+        request=request,
+        actor=user,
+        target_type="authtoken.token",
+        target_id=str(user.pk),
+        target_repr=user.get_username(),
+        details={"replaced": replaced},
+    )
     return token
 
 
@@ -27,6 +34,12 @@ def revoke_token(user, *, request=None) -> bool:
     """Delete the user's token; False when there was none (nothing is recorded then)."""
     deleted = Token.objects.filter(user=user).delete()[0] > 0
     if deleted:
-        record("api.token_revoke", request=request, actor=user, target_type="authtoken.token",
-               target_id=str(user.pk), target_repr=user.get_username())
+        record(
+            "api.token_revoke",
+            request=request,
+            actor=user,
+            target_type="authtoken.token",
+            target_id=str(user.pk),
+            target_repr=user.get_username(),
+        )
     return deleted

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from gridgov.web import accounts, views
 
@@ -17,6 +17,7 @@ login_view = auth_views.LoginView.as_view(
 urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.map_view, name="map"),
+    path("cases/", include("gridgov.web.cases.urls")),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/topology/", views.unit_topology, name="unit_topology"),

@@ -122,8 +122,13 @@ def test_error_messages_follow_the_language(live_server, world):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("limit=abc", "limit"), ("limit=0", "limit"), ("offset=-1", "offset"), ("offset=1&offset=2", "offset"),
-     ("level=x", "level")],
+    [
+        ("limit=abc", "limit"),
+        ("limit=0", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=1&offset=2", "offset"),
+        ("level=x", "level"),
+    ],
 )
 def test_list_parameters_are_checked(live_server, world, query, field):
     status, body = call(live_server, f"/api/v1/units/?{query}", token_for(world.users[Role.LEADER]))

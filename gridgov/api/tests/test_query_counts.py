@@ -22,8 +22,16 @@ def add_grids(community: OrgUnit, count: int) -> None:
     for number in range(3, 3 + count):
         code = f"{community.code}{number:03d}"
         geom = box(122.0, 43.5, 122.001, 43.501)
-        OrgUnit.objects.create(code=code, parent=community, level=Level.GRID, kind=Kind.GRID, name_zh=code,
-                               path=path_for_code(code), geometry=to_geojson(geom), **unit_fields(geom))
+        OrgUnit.objects.create(
+            code=code,
+            parent=community,
+            level=Level.GRID,
+            kind=Kind.GRID,
+            name_zh=code,
+            path=path_for_code(code),
+            geometry=to_geojson(geom),
+            **unit_fields(geom),
+        )
 
 
 def queries_for(client, url: str) -> int:
@@ -32,8 +40,14 @@ def queries_for(client, url: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("url", ["/api/v1/units/?limit=1000", "/api/v1/geojson/?parent=150502001001",
-                                 "/api/v1/units/?parent=150502001001"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/units/?limit=1000",
+        "/api/v1/geojson/?parent=150502001001",
+        "/api/v1/units/?parent=150502001001",
+    ],
+)
 def test_lists_do_not_grow_with_their_length(client, world, url):
     client.force_login(world.users[Role.DISTRICT_ADMIN])
     few = queries_for(client, url)

@@ -62,8 +62,9 @@ def test_resident_home_shows_their_grid_and_no_token_page(client, resident):
 
 
 def test_department_handler_home_shows_the_department(client, district):
-    department = Department.objects.create(code="cg", name_zh="城市管理局", name_en="Urban management",
-                                           org_unit=district)
+    department = Department.objects.create(
+        code="cg", name_zh="城市管理局", name_en="Urban management", org_unit=district
+    )
     handler = make_user("handler", (Role.DEPARTMENT_HANDLER, department))
     client.force_login(handler)
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
