@@ -49,8 +49,10 @@ def _entries(request) -> list[NavEntry]:
 
 
 def navigation(request) -> dict:
-    """Navigation entries the user may use and the user's posts (role + place) for the top bar."""
+    """Navigation entries the user may use and the user's roles for the top bar."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_entries": [], "user_posts": []}
-    return {"nav_entries": _entries(request), "user_posts": posts_of(user)}
+        return {"nav_entries": [], "user_role_labels": []}
+    # The top bar names each role once, however many places it is held in.
+    role_labels = list(dict.fromkeys(post.role_label for post in posts_of(user)))
+    return {"nav_entries": _entries(request), "user_role_labels": role_labels}
