@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -61,7 +62,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("verify", {S.HANDLED}, S.VERIFIED, "cases.verify", _("Verify on site")),
         # Verification failed: back to the handler (or to dispatch, if handled on the spot).
         _t("reopen", {S.HANDLED}, None, "cases.verify", _("Reopen for rework")),
-        _t("close", {S.VERIFIED}, S.CLOSED, "cases.close", _("Close")),
+        _t("close", {S.VERIFIED}, S.CLOSED, "cases.close", pgettext_lazy("case action", "Close")),
         _t(
             "escalate",
             {S.REPORTED, S.REGISTERED, S.RETURNED},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.access.models import Department
 from gridgov.geo.models import OrgUnit
@@ -18,10 +19,10 @@ class Urgency(models.TextChoices):
 class Stage(models.TextChoices):
     """The timed stages of a case; each has a limit per category and urgency."""
 
-    REGISTER = "register", _("Register")
+    REGISTER = "register", pgettext_lazy("case stage", "Register")
     DISPATCH = "dispatch", _("Dispatch")
     HANDLE = "handle", _("Handle")
-    VERIFY = "verify", _("Verify")
+    VERIFY = "verify", pgettext_lazy("case stage", "Verify")
 
 
 class LimitUnit(models.TextChoices):
