@@ -1,14 +1,23 @@
-"""Grid lookup benchmark: gridgov.geo.index.grids_at against bare vectorised Shapely.
+"""Every benchmark in one command: `.venv/bin/python bench/run.py [--only grids,intake,sweep]`.
 
-Run as `.venv/bin/python bench/run.py [--points N]`. Builds a throwaway SQLite database in a
-temporary data directory, loads the full-scale demo district (`manage.py demo --scale district`)
-and times both lookups on the same random points in the district's bounding box, best of 3.
+- grids: gridgov.geo.index.grids_at against bare vectorised Shapely. Builds a throwaway SQLite
+  database in a temporary data directory, loads the full-scale demo district (`manage.py demo
+  --scale district`) and times both lookups on the same random points in the district's
+  bounding box, best of 3 (`--points N`).
+- intake: case intake over HTTP against a bare baseline view (bench/cases_intake.py).
+- sweep: the overdue sweep over 1,000,000 open cases against the raw UPDATE (bench/cases_sweep.py,
+  `--cases N`).
+
+intake and sweep need PostgreSQL at 127.0.0.1:5432 (user postgres); each creates and drops its
+own throwaway database. Each benchmark runs in a process of its own; the RESULT lines are
+repeated at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,12 +113,58 @@ def best_of(runs: int, func) -> tuple[float, object]:
     return best, result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--points", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=11)
-    args = parser.parse_args()
+BENCHMARKS = ("grids", "intake", "sweep")
 
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only", default=",".join(BENCHMARKS), help="comma-separated subset of: " + ", ".join(BENCHMARKS)
+    )
+    parser.add_argument("--points", type=int, default=1_000_000, help="grids: random points")
+    parser.add_argument("--seed", type=int, default=11, help="grids: random seed")
+    parser.add_argument("--cases", type=int, default=1_000_000, help="sweep: open cases")
+    args = parser.parse_args()
+    names = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(BENCHMARKS))
+    if unknown or not names:
+        parser.error(
+            f"--only: unknown benchmark {', '.join(unknown) or '(none)'}; choose from {', '.join(BENCHMARKS)}"
+        )
+    if names == ["grids"]:
+        grids_benchmark(args)
+        return 0
+    here = Path(__file__).resolve().parent
+    commands = {
+        "grids": [__file__, "--only", "grids", "--points", str(args.points), "--seed", str(args.seed)],
+        "intake": [str(here / "cases_intake.py")],
+        "sweep": [str(here / "cases_sweep.py"), "--cases", str(args.cases)],
+    }
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load average {load} (other work on the machine skews every figure)")
+    summary, failed = [], []
+    for name in names:
+        print(f"==== {name}", flush=True)
+        started = time.perf_counter()
+        child = subprocess.Popen(  # noqa: S603
+            [sys.executable, *commands[name]], stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+        for line in child.stdout:
+            print(line, end="", flush=True)
+            if line.startswith("RESULT") or line.startswith("ratio"):
+                summary.append(f"{name}: {line.strip()}")
+        if child.wait():
+            failed.append(name)
+        print(f"==== {name}: {time.perf_counter() - started:.0f} s{', FAILED' if child.returncode else ''}")
+    print("==== summary")
+    for line in summary:
+        print(line)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def grids_benchmark(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="gridgov-bench-") as data_dir:
         setup_django(data_dir)
         import numpy as np
@@ -187,4 +242,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -421,8 +421,11 @@ def _dispatch(case, actor, now, params):
             )
         case.handling_unit = unit
     deadline = params.get("deadline")
-    if deadline is not None and deadline <= now:
-        raise InvalidInput(_("The deadline must be in the future."), field="deadline")
+    if deadline is not None:
+        if not isinstance(deadline, datetime) or timezone.is_naive(deadline):
+            raise InvalidInput(_("Give the deadline as a date and time with a time zone."), field="deadline")
+        if deadline <= now:
+            raise InvalidInput(_("The deadline must be in the future."), field="deadline")
     case.state = State.DISPATCHED
     case.handler = None
     case.extension_requested = False

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from gridgov.calendar import days
 
@@ -11,3 +12,10 @@ def _fresh_calendar(settings):
     days.invalidate()
     yield
     days.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The tests read warnings and errors in English; the UI default is Chinese.
+    with translation.override("en"):
+        yield

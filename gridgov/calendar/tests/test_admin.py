@@ -76,7 +76,9 @@ def test_a_schedule_is_entered_with_inline_days_and_pasted_lines(client, officia
 
 def test_a_bad_pasted_line_is_named_and_nothing_is_saved(client, official):
     paste = "2027-02-06..2027-02-12 holiday 春节\n2027-02-30 workday\n2026-12-31 holiday\n2027-03-01 maybe\n"
-    response = client.post(reverse("admin:calendar_yearschedule_add"), _schedule_form(2027, paste))
+    response = client.post(
+        reverse("admin:calendar_yearschedule_add"), _schedule_form(2027, paste), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["paste_days"]
     assert any("Line 2" in error and "2027-02-30" in error for error in errors)

@@ -50,7 +50,9 @@ def _data(key: str, **overrides) -> dict:
 
 def test_report_with_a_photo_creates_the_case_and_opens_it(client, world):
     key = _key(_form(client, world))
-    response = client.post("/cases/new/", {**_data(key), "photos": [jpeg("a.jpg"), jpeg("b.jpg")]})
+    response = client.post(
+        "/cases/new/", {**_data(key), "photos": [jpeg("a.jpg"), jpeg("b.jpg")]}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
     assert case.reporter == world.users[GW] and case.source == Source.PATROL
