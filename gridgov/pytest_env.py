@@ -7,6 +7,10 @@ import os
 os.environ.setdefault("GRIDGOV_DEMO", "1")
 # Live-server threads would keep persistent connections open past the test database's teardown.
 os.environ.setdefault("GRIDGOV_DB_CONN_MAX_AGE", "0")
+# Tests see the effects of a commit at once: notifications sent in the request, every commit
+# sealed. The queued and throttled paths have tests of their own.
+os.environ.setdefault("GRIDGOV_CASE_NOTIFY_IN_BACKGROUND", "0")
+os.environ.setdefault("GRIDGOV_AUDIT_SEAL_INTERVAL_SECONDS", "0")
 if "GRIDGOV_DATA_DIR" not in os.environ:
     import tempfile
 

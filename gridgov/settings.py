@@ -198,6 +198,10 @@ USE_TZ = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
+# --- Audit: a process seals pending entries into the hash chain at most this often after a
+# commit (the task worker and `manage.py audit_seal` catch up with the rest).
+AUDIT_SEAL_INTERVAL_SECONDS = float(envstr("AUDIT_SEAL_INTERVAL_SECONDS") or "1.0")
+
 # --- Background work: django-tasks with its database backend; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
@@ -209,6 +213,9 @@ CALENDAR_CHECK_SECONDS = envint("CALENDAR_CHECK_SECONDS", 60)
 # --- Cases.
 # Share of a stage's time limit after which a case turns yellow (warning); red once overdue.
 CASE_WARNING_PERCENT = envint("CASE_WARNING_PERCENT", 80)
+# Notifications of case events are queued for the task worker (`manage.py db_worker`) so that
+# requests stay fast; off, they are sent in the request after the commit.
+CASE_NOTIFY_IN_BACKGROUND = envbool("CASE_NOTIFY_IN_BACKGROUND", True)
 # How often the background sweep marks warnings and overdue cases (seconds).
 CASE_SWEEP_SECONDS = envint("CASE_SWEEP_SECONDS", 60)
 CASE_PHOTO_MAX_BYTES = envint("CASE_PHOTO_MAX_MB", 10) * 1024 * 1024

@@ -414,3 +414,19 @@ def category_tree(categories: list[Category]) -> list[dict]:
         parent = nodes.get(category.parent_id)
         (parent["children"] if parent else roots).append(nodes[category.pk])
     return roots
+
+
+class ReportedSerializer(serializers.Serializer):
+    """The answer to a report: where the case is and what it needs next, without a re-read of it."""
+
+    number = serializers.CharField()
+    state = serializers.CharField()
+    source = serializers.CharField()
+    version = serializers.IntegerField()
+    grid = serializers.CharField(source="grid.code")
+    level = serializers.IntegerField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, case: Case) -> str:
+        return reverse("api:case-detail", kwargs={"number": case.number})

@@ -14,7 +14,6 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -40,6 +39,7 @@ from gridgov.api.case_serializers import (
     CaseSummarySerializer,
     CategoryTreeSerializer,
     DepartmentSerializer,
+    ReportedSerializer,
     ReportSerializer,
     action_serializer,
     category_tree,
@@ -260,7 +260,7 @@ class CaseList(CaseAPIMixin, generics.ListAPIView):
                 "the case first created; the same key with another body answers 422.",
             )
         ],
-        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer, 422: MISMATCH},
+        responses={201: ReportedSerializer, 200: ReportedSerializer, 422: MISMATCH},
     )
     def post(self, request, *args, **kwargs):
         report = ReportSerializer(data=request.data, context={"request": request})
@@ -270,12 +270,12 @@ class CaseList(CaseAPIMixin, generics.ListAPIView):
         if len(key) > MAX_KEY_LENGTH:
             raise ValidationError({"idempotency_key": [_("At most 64 characters.")]})
         case, created = workflow.report_case(report.new_case(key), actor=request.user, request=request)
-        # The reporter just wrote it: answer with the case as stored, as for an action.
-        case = detail_queryset().get(pk=case.pk)
-        if not created:
-            return detail_response(request, case)
-        location = reverse("api:case-detail", kwargs={"number": case.number})
-        return detail_response(request, case, status.HTTP_201_CREATED, Location=location)
+        # A short answer built from the case in hand: intake is the hot path; the detail is a GET away.
+        body = ReportedSerializer(case).data
+        headers = {"ETag": f'"{case.version}"', "Location": body["url"]}
+        return Response(
+            body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK, headers=headers
+        )
 
 
 class CaseDetail(CaseAPIMixin, APIView):

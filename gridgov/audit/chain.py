@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import OperationalError, connections, router, transaction
 from django.utils import timezone
 
@@ -31,8 +33,19 @@ logger = logging.getLogger(__name__)
 _PG_LOCK_KEY = zlib.crc32(b"gridgov.audit.chain")
 # Fields fetched to compute a row's hash (and nothing more: verify streams millions of rows).
 _HASHED_FIELDS = (
-    "id", "seq", "at", "actor_id", "actor_name", "roles", "action", "target_type", "target_id",
-    "target_repr", "outcome", "client_ip", "details",
+    "id",
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "roles",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "outcome",
+    "client_ip",
+    "details",
 )
 
 
@@ -134,12 +147,22 @@ def seal_pending(batch: int = 500, *, wait: bool = True, max_batches: int | None
     return sealed
 
 
+# When this process last sealed (monotonic seconds): sealing at every commit would put the
+# chain's lock on every request's path.
+_last_seal = -1e9
+
+
 def seal_soon() -> None:
     """Seal pending entries; called after each committing transaction that wrote entries.
 
     Cheap and never raises into the request: one batch, skipped if another sealer is at work
     (the next call or `manage.py audit_seal` catches up); errors are logged.
     """
+    global _last_seal
+    now = time.monotonic()
+    if now - _last_seal < settings.AUDIT_SEAL_INTERVAL_SECONDS:
+        return  # sealed a moment ago: the next commit after the interval takes these rows too
+    _last_seal = now
     try:
         seal_pending(wait=False, max_batches=1)
     except Exception:

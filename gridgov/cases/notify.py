@@ -19,9 +19,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from gridgov.access.models import Membership
 from gridgov.access.policy import roles_with
+from gridgov.audit.chain import seal_soon
 from gridgov.cases.models import Case, State, TimelineEntry
 
 logger = logging.getLogger(__name__)
@@ -123,18 +125,42 @@ class CaseFacts:
     reporter_id: int | None
 
 
-def case_event(case_id: int, event: str) -> None:
+def announce(case_id: int, event: str, actor_id: int | None) -> None:
+    """After the commit of `event`: queue its notifications for the task worker, or send them now.
+
+    Queued (settings.CASE_NOTIFY_IN_BACKGROUND) keeps the request fast; never raises.
+    """
+    if settings.CASE_NOTIFY_IN_BACKGROUND:
+        try:
+            case_event_task.enqueue(case_id, event, actor_id)
+            return
+        except Exception:
+            logger.exception(
+                "Queueing the notifications of %s of case %s failed; sending now", event, case_id
+            )
+    case_event(case_id, event, actor_id=actor_id)
+
+
+@task()
+def case_event_task(case_id: int, event: str, actor_id: int | None) -> None:
+    case_event(case_id, event, actor_id=actor_id)
+    seal_soon()  # the worker also seals the audit entries the request left pending
+
+
+def case_event(case_id: int, event: str, *, actor_id: int | None = None) -> None:
     """Tell the people concerned that `event` (a workflow action or "report") happened to case `case_id`.
 
-    Runs after the commit; the one who acted is not told of their own action. Never raises.
+    The one who acted (`actor_id`, by default the author of the last timeline entry) is not told
+    of their own action. Never raises.
     """
     try:
-        actor_id = (
-            TimelineEntry.objects.filter(case_id=case_id)
-            .order_by("-at", "-id")
-            .values_list("actor_id", flat=True)
-            .first()
-        )
+        if actor_id is None:
+            actor_id = (
+                TimelineEntry.objects.filter(case_id=case_id)
+                .order_by("-at", "-id")
+                .values_list("actor_id", flat=True)
+                .first()
+            )
         _tell([case_id], event, exclude={actor_id} if actor_id else set())
     except Exception:
         logger.exception("Notifying %s of case %s failed", event, case_id)

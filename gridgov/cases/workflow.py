@@ -105,7 +105,8 @@ def report_case(data: NewCase, *, actor, request=None) -> tuple[Case, bool]:
         if existing is None:
             raise
         return existing, False
-    transaction.on_commit(lambda: notify.case_event(case.pk, "report"))
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(lambda: notify.announce(case.pk, "report", actor_id))
     return case, True
 
 
@@ -329,7 +330,8 @@ def _apply(case_id, action, *, actor, expected_version, request, params) -> Case
             outcome=Outcome.DENIED,
         )
         raise
-    transaction.on_commit(lambda: notify.case_event(case.pk, action))
+    actor_id = actor.pk if actor is not None else None
+    transaction.on_commit(lambda: notify.announce(case.pk, action, actor_id))
     return case
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from gridgov.cases.monitor import sweep_deadlines
 from gridgov.cases.tasks import sweep_interval, sweep_task
@@ -26,6 +28,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: bool = False, enqueue: bool = False, **options):
         if enqueue:
+            # One chain is enough: a restart must not start a second one.
+            waiting = DBTaskResult.objects.filter(
+                status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+                task_path=sweep_task.module_path,
+            )
+            if waiting.exists():
+                self.stdout.write("The deadline sweep task is already queued.")
+                return
             result = sweep_task.enqueue(repeat=True)
             self.stdout.write(f"Queued the deadline sweep task ({result.id}).")
             return
