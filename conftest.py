@@ -21,6 +21,14 @@ def _fresh_calendar():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_taxonomy_cache():
+    # Categories of a rolled-back test must not be offered to the next one.
+    from gridgov.cases.taxonomy_services import invalidate_limits
+
+    invalidate_limits()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {

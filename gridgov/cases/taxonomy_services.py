@@ -45,7 +45,7 @@ class TaxonomyError(Exception):
 
 @dataclass
 class LimitTable:
-    """Every time limit and every category's parent, read in two queries.
+    """Every time limit, every category's parent and the active categories, read in two queries.
 
     Pass one to time_limit() when computing many deadlines in one go; otherwise time_limit()
     uses a per-process table that is dropped whenever a limit or a category is saved.
@@ -53,6 +53,7 @@ class LimitTable:
 
     limits: dict[int, dict[tuple[str, str], Limit]] = field(default_factory=dict)
     parents: dict[int, int | None] = field(default_factory=dict)
+    active_categories: dict[str, Category] = field(default_factory=dict)  # by code
     loaded_at: float = 0.0
 
     @classmethod
@@ -61,7 +62,9 @@ class LimitTable:
         rows = TimeLimit.objects.values_list("category_id", "urgency", "stage", "amount", "unit")
         for category_id, urgency, stage, amount, unit in rows:
             table.limits.setdefault(category_id, {})[(urgency, stage)] = (amount, unit)
-        table.parents = dict(Category.objects.values_list("id", "parent_id"))
+        categories = list(Category.objects.all())
+        table.parents = {c.pk: c.parent_id for c in categories}
+        table.active_categories = {c.code: c for c in categories if c.is_active}
         return table
 
     def lookup(self, category_id: int, parent_id: int | None, urgency: str, stage: str) -> Limit | None:
@@ -95,6 +98,11 @@ def limit_table() -> LimitTable:
     if table is None or time.monotonic() - table.loaded_at > LIMIT_CACHE_SECONDS:
         table = _process_table = LimitTable.load()
     return table
+
+
+def active_category(code: str) -> Category | None:
+    """The active category with this code, from the per-process table (no query once loaded)."""
+    return limit_table().active_categories.get(code)
 
 
 for _model in (TimeLimit, Category):

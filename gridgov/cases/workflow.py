@@ -26,13 +26,13 @@ from gridgov.audit.log import record
 from gridgov.audit.models import Outcome
 from gridgov.cases import deadlines, notify
 from gridgov.cases.errors import CaseNotFound, Conflict, IdempotencyMismatch, InvalidInput, NotAllowed
-from gridgov.cases.models import Case, CasePhoto, Category, Source, Stage, State, TimelineEntry, Urgency
+from gridgov.cases.models import Case, CasePhoto, Source, Stage, State, TimelineEntry, Urgency
 from gridgov.cases.numbering import next_case_number
 from gridgov.cases.photos import check_photos, save_photos
 from gridgov.cases.rights import may
 from gridgov.cases.sources import HOTLINE_FIELDS, allowed_sources
 from gridgov.cases.states import CREATE_PERMISSION, SELF_HANDLE_PERMISSION, TRANSITIONS
-from gridgov.cases.taxonomy_services import suggest_handler
+from gridgov.cases.taxonomy_services import active_category, suggest_handler
 from gridgov.geo import crs as coordinates
 from gridgov.geo import index
 from gridgov.geo.models import Level, OrgUnit
@@ -124,7 +124,7 @@ def _check_report(data: NewCase, actor):
         raise NotAllowed(_("You may not report cases."))
     if data.self_handled and not has_permission(actor, SELF_HANDLE_PERMISSION):
         raise NotAllowed(_("Only grid staff may handle a case on the spot."))
-    category = Category.objects.filter(code=data.category, is_active=True).first()
+    category = active_category(data.category)
     if category is None:
         raise InvalidInput(_("Unknown or inactive category."), field="category")
     if data.urgency not in Urgency.values:
@@ -150,7 +150,8 @@ def _check_report(data: NewCase, actor):
         raise InvalidInput(
             _("Give the location as longitude and latitude in wgs84, gcj02 or bd09."), field="lon"
         ) from None
-    grid = index.grid_at(lon, lat)
+    grid_id = index.grid_id_at(lon, lat)
+    grid = OrgUnit.objects.select_related("parent").filter(pk=grid_id).first() if grid_id else None
     if grid is None:
         raise InvalidInput(_("The location is outside every grid of the district."), field="lon")
     # Staff report inside their own jurisdiction; residents anywhere in the district.
@@ -161,8 +162,11 @@ def _check_report(data: NewCase, actor):
 
 def _responsible(grid: OrgUnit, level: int) -> OrgUnit:
     """The ancestor of `grid` at `level` (or the grid itself)."""
-    path = ".".join(grid.path.split(".")[:level])
-    return OrgUnit.objects.get(path=path)
+    if level == grid.level:
+        return grid
+    if level == grid.level - 1 and grid.parent is not None:
+        return grid.parent  # the usual case (the community), loaded with the grid
+    return OrgUnit.objects.get(path=".".join(grid.path.split(".")[:level]))
 
 
 def _create(data, actor, category, urgency, source, lon, lat, grid) -> Case:
@@ -358,7 +362,7 @@ def _text(params: dict, name: str, *, required: bool, message: str = "") -> str:
 def _register(case, actor, now, params):
     category_code = params.get("category")
     if category_code and category_code != case.category.code:
-        category = Category.objects.filter(code=category_code, is_active=True).first()
+        category = active_category(category_code)
         if category is None:
             raise InvalidInput(_("Unknown or inactive category."), field="category")
         case.category = category
