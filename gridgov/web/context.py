@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.access.scope import has_permission
+from gridgov.inbox.services import unread_count
 from gridgov.web.identity import posts_of
 
 
@@ -17,6 +18,7 @@ class NavEntry:
     url: str
     icon: str  # a key into the small icon set in base.html's CSS
     active: bool
+    badge: int = 0  # e.g. unread notifications; 0 shows none
 
 
 def _entries(request) -> list[NavEntry]:
@@ -28,6 +30,7 @@ def _entries(request) -> list[NavEntry]:
     # (label, url, icon, shown, prefix that marks it active)
     candidates = [
         (_("Home"), reverse("home"), "home", True, None),
+        (_("Inbox"), reverse("inbox"), "inbox", True, "/inbox/"),
         (_("Map"), reverse("map"), "map", has_permission(user, "geo.view_units"), "/map/"),
         (_("Cases"), reverse("cases:queue"), "cases", can_view_cases, "/cases/"),
         (_("New report"), reverse("cases:new"), "report", can_report, "/cases/new/"),
@@ -42,8 +45,15 @@ def _entries(request) -> list[NavEntry]:
     # Only the most specific matching prefix is active: /cases/new/ is "New report", not also "Cases".
     matching = [prefix for *_rest, prefix in shown if prefix is not None and path.startswith(prefix)]
     best = max(matching, key=len, default=None)
+    unread = unread_count(user)
     return [
-        NavEntry(str(label), url, icon, path == url if prefix is None else prefix == best)
+        NavEntry(
+            str(label),
+            url,
+            icon,
+            path == url if prefix is None else prefix == best,
+            badge=unread if icon == "inbox" else 0,
+        )
         for label, url, icon, _shown, prefix in shown
     ]
 

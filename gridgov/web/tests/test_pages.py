@@ -150,3 +150,13 @@ def test_superuser_without_memberships_sees_home(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert 'href="/admin/"' in response.content.decode()
+
+
+def test_the_inbox_is_in_the_navigation_with_the_unread_count(client, district_admin):
+    from gridgov.inbox.services import notify
+
+    client.force_login(district_admin)
+    assert 'href="/inbox/"' in client.get("/").content.decode()
+    notify([district_admin], kind="test", title="A message")
+    page = client.get("/").content.decode()
+    assert 'text-bg-danger ms-auto">1</span>' in page
