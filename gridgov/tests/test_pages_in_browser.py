@@ -50,6 +50,7 @@ def test_pages_render_without_script_errors(live_server, browser):
         page = context.new_page()
         page.on("console", lambda m: problems.append(f"{m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.goto(live_server.url + "/accounts/login/")
         page.fill("input[name=username]", world.users[role].username)
         page.fill("input[name=password]", PASSWORD)
