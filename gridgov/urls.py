@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gridgov.web.views import favicon
+
 admin.site.site_header = "gridgov"
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("gridgov.api.urls")),

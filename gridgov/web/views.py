@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -167,3 +168,8 @@ def unit_topology(request, code: str):
             "rows": _problem_rows(user, problems),
         }
     return render(request, "web/unit_topology.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the Django admin's, for one)."""
+    return redirect(static("web/favicon.svg"), permanent=True)

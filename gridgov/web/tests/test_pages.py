@@ -160,3 +160,8 @@ def test_the_inbox_is_in_the_navigation_with_the_unread_count(client, district_a
     notify([district_admin], kind="test", title="A message")
     page = client.get("/").content.decode()
     assert 'text-bg-danger ms-auto">1</span>' in page
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("web/favicon.svg")
