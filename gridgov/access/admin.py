@@ -12,17 +12,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 
+from gridgov.access.admin_policy import PolicyPermissions
 from gridgov.access.models import Department, Membership
-from gridgov.access.scope import has_permission, in_scope, scoped
+from gridgov.access.scope import in_scope, scoped
 from gridgov.audit.log import record
 from gridgov.geo.models import OrgUnit
 
 MANAGE = "access.manage_users"
 User = get_user_model()
-
-
-def _allowed(user) -> bool:
-    return bool(user.is_active and user.is_staff and (user.is_superuser or has_permission(user, MANAGE)))
 
 
 def _within(user, queryset):
@@ -47,23 +44,8 @@ def _record_membership(request, action: str, membership: Membership) -> None:
            details={"role": membership.role, "scope_path": membership.scope_path})
 
 
-class PolicyPermissions:
-    """Admin permissions from the access policy instead of Django's model permissions."""
-
-    def has_module_permission(self, request):
-        return _allowed(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return _allowed(request.user)
+class ManageUsersPermissions(PolicyPermissions):
+    policy_permission = MANAGE
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         _limit_choices(db_field, request, kwargs)
@@ -76,7 +58,7 @@ def _check_membership_scope(request, membership: Membership) -> None:
         raise PermissionDenied
 
 
-class PolicyAdmin(PolicyPermissions, admin.ModelAdmin):
+class PolicyAdmin(ManageUsersPermissions, admin.ModelAdmin):
     pass
 
 
@@ -124,7 +106,7 @@ class MembershipAdmin(PolicyAdmin):
             self.delete_model(request, membership)
 
 
-class MembershipInline(PolicyPermissions, admin.TabularInline):
+class MembershipInline(ManageUsersPermissions, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["role", "org_unit", "department", "scope_path"]

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.access.scope import has_permission
+from gridgov.access.admin_policy import PolicyPermissions
 from gridgov.calendar.models import DayOverride, ScheduleDay, YearSchedule
 from gridgov.calendar.schedule_text import parse_schedule_text
 from gridgov.calendar.services import add_schedule_lines, delete_entry, save_entry
@@ -19,27 +19,8 @@ from gridgov.calendar.services import add_schedule_lines, delete_entry, save_ent
 MANAGE_PERMISSION = "calendar.manage"
 
 
-def _allowed(user) -> bool:
-    return bool(
-        user.is_active and user.is_staff and (user.is_superuser or has_permission(user, MANAGE_PERMISSION))
-    )
-
-
-class _ManagedAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return _allowed(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_add_permission(self, request):
-        return _allowed(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return _allowed(request.user)
+class _ManagedAdmin(PolicyPermissions, admin.ModelAdmin):
+    policy_permission = MANAGE_PERMISSION
 
     def save_model(self, request, obj, form, change):
         save_entry(obj, request=request, created=not change, changed=list(form.changed_data))
@@ -61,23 +42,12 @@ class DayOverrideAdmin(_ManagedAdmin):
     ordering = ["-date"]
 
 
-class ScheduleDayInline(admin.TabularInline):
+class ScheduleDayInline(PolicyPermissions, admin.TabularInline):
+    policy_permission = MANAGE_PERMISSION
     model = ScheduleDay
     extra = 3
     fields = ["date", "kind", "name_zh", "name_en"]
     ordering = ["date"]
-
-    def has_view_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return _allowed(request.user)
 
 
 class YearScheduleForm(forms.ModelForm):

@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.access.admin_policy import PolicyPermissions
 from gridgov.access.models import Department
-from gridgov.access.scope import has_permission, in_scope, jurisdiction_paths, path_filter, scoped
+from gridgov.access.scope import in_scope, jurisdiction_paths, path_filter, scoped
 from gridgov.audit.log import record
 from gridgov.cases.taxonomy import Category, ResponsibilityRule, TimeLimit, Urgency
 from gridgov.cases.taxonomy_services import category_problems, rule_problems
@@ -23,31 +24,12 @@ from gridgov.cases.taxonomy_services import category_problems, rule_problems
 MANAGE = "cases.manage_taxonomy"
 
 
-def _allowed(user) -> bool:
-    return bool(user.is_active and user.is_staff and (user.is_superuser or has_permission(user, MANAGE)))
-
-
 def _in_jurisdiction(user, path: str) -> bool:
     return bool(user.is_superuser or in_scope(user, path, MANAGE))
 
 
-class TaxonomyPermissions:
-    """Admin permissions from the access policy instead of Django's model permissions."""
-
-    def has_module_permission(self, request):
-        return _allowed(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return _allowed(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return _allowed(request.user)
+class TaxonomyPermissions(PolicyPermissions):
+    policy_permission = MANAGE
 
 
 # --- Categories and time limits -----------------------------------------------------------------

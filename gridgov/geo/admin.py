@@ -11,7 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.access.scope import has_permission, in_scope, scoped
+from gridgov.access.admin_policy import staff_may
+from gridgov.access.scope import in_scope, scoped
 from gridgov.geo.codes import code_problems, parent_code_of
 from gridgov.geo.geojson_io import GeoImportError, dumps, export_units, import_collection
 from gridgov.geo.geometry import GeometryError, parse_geometry
@@ -22,10 +23,6 @@ IMPORT_PERMISSION = "geo.import_units"
 EDIT_PERMISSION = "geo.edit_units"
 VIEW_PERMISSION = "geo.view_units"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-def _allowed(user, code: str) -> bool:
-    return bool(user.is_active and user.is_staff and (user.is_superuser or has_permission(user, code)))
 
 
 class OrgUnitForm(forms.ModelForm):
@@ -81,18 +78,18 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return scoped(request.user, queryset, VIEW_PERMISSION)
 
     def has_module_permission(self, request):
-        return _allowed(request.user, VIEW_PERMISSION)
+        return staff_may(request.user, VIEW_PERMISSION)
 
     def has_view_permission(self, request, obj=None):
-        return _allowed(request.user, VIEW_PERMISSION)
+        return staff_may(request.user, VIEW_PERMISSION)
 
     def has_change_permission(self, request, obj=None):
-        if not _allowed(request.user, EDIT_PERMISSION):
+        if not staff_may(request.user, EDIT_PERMISSION):
             return False
         return obj is None or request.user.is_superuser or in_scope(request.user, obj.path, EDIT_PERMISSION)
 
     def has_add_permission(self, request):
-        return _allowed(request.user, EDIT_PERMISSION)
+        return staff_may(request.user, EDIT_PERMISSION)
 
     def has_delete_permission(self, request, obj=None):
         return False  # units are deactivated or merged, never deleted: records point at them
@@ -117,7 +114,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     # --- GeoJSON export action and import view.
     @admin.action(description=_("Export GeoJSON (with everything below)"))
     def export_geojson(self, request, queryset):
-        if not _allowed(request.user, IMPORT_PERMISSION):
+        if not staff_may(request.user, IMPORT_PERMISSION):
             raise PermissionDenied
         visible = self.get_queryset(request)
         features = []
@@ -137,7 +134,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
     # --- Merge action: the lower code keeps its identity, as codes are never reused.
     def has_merge_permission(self, request):
-        return _allowed(request.user, EDIT_PERMISSION)
+        return staff_may(request.user, EDIT_PERMISSION)
 
     @admin.action(description=_("Merge the two selected grids"), permissions=["merge"])
     def merge_two_grids(self, request, queryset):
@@ -168,11 +165,11 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_import": _allowed(request.user, IMPORT_PERMISSION)}
+        extra_context = {**(extra_context or {}), "can_import": staff_may(request.user, IMPORT_PERMISSION)}
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request):
-        if not _allowed(request.user, IMPORT_PERMISSION):
+        if not staff_may(request.user, IMPORT_PERMISSION):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         errors = []
