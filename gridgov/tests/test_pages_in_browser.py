@@ -8,10 +8,6 @@ import pytest
 from gridgov.access.roles import Role
 from gridgov.access.testing import PASSWORD, build_world
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # (role, path, a CSS selector that only a working page shows)
@@ -27,17 +23,6 @@ PAGES = [
     (Role.GRID_WORKER, "/map/", "#gg-map path.leaflet-interactive"),
     (Role.RESIDENT, "/", "main"),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_pages_render_without_script_errors(live_server, browser):
