@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.access.scope import has_permission
+from gridgov.calendar.days import coverage_warnings
 from gridgov.inbox.services import unread_count
 from gridgov.web.identity import posts_of
 
@@ -62,7 +63,19 @@ def navigation(request) -> dict:
     """Navigation entries the user may use and the user's roles for the top bar."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_entries": [], "user_role_labels": []}
+        return {"nav_entries": [], "user_role_labels": [], "calendar_warnings": []}
     # The top bar names each role once, however many places it is held in.
     role_labels = list(dict.fromkeys(post.role_label for post in posts_of(user)))
-    return {"nav_entries": _entries(request), "user_role_labels": role_labels}
+    return {
+        "nav_entries": _entries(request),
+        "user_role_labels": role_labels,
+        "calendar_warnings": _calendar_warnings(user),
+    }
+
+
+def _calendar_warnings(user) -> list[str]:
+    """Years whose holidays nobody has entered yet: those who set deadlines and those who can
+    enter the schedule must see it (deadlines there count weekends only)."""
+    if has_permission(user, "cases.dispatch") or has_permission(user, "calendar.manage"):
+        return coverage_warnings()
+    return []

@@ -165,3 +165,13 @@ def test_the_inbox_is_in_the_navigation_with_the_unread_count(client, district_a
 def test_favicon_ico_leads_to_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("web/favicon.svg")
+
+
+def test_an_unscheduled_year_is_announced_to_those_who_set_deadlines(
+    client, district_admin, resident, time_machine
+):
+    time_machine.move_to("2026-11-25 10:00 +08:00")  # the library knows 2026, not 2027
+    client.force_login(district_admin)
+    assert "gg-calendar-warning" in client.get("/").content.decode()
+    client.force_login(resident)
+    assert "gg-calendar-warning" not in client.get("/").content.decode()
