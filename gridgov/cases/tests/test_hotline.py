@@ -15,7 +15,8 @@ from openpyxl import Workbook, load_workbook
 
 from gridgov.access.roles import Role
 from gridgov.audit.models import AuditEntry
-from gridgov.cases.hotline import COLUMNS, EXAMPLE_TICKET, RowProblem, import_hotline
+from gridgov.cases.hotline import import_hotline
+from gridgov.cases.hotline_files import COLUMNS, EXAMPLE_TICKET, RowProblem
 from gridgov.cases.management.commands.import_hotline import BAD_ROWS_EXIT
 from gridgov.cases.models import Case, Source, State, Urgency
 from gridgov.cases.testing import build_case_world

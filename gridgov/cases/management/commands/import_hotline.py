@@ -7,13 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gridgov.cases.errors import NotAllowed
-from gridgov.cases.hotline import (
-    HotlineFileError,
-    import_hotline,
-    iter_problem_lines,
-    write_problems,
-    write_template,
-)
+from gridgov.cases.hotline import import_hotline
+from gridgov.cases.hotline_files import HotlineFileError, iter_problem_lines, write_problems, write_template
 
 # Exit status when the file was read but some rows were bad (the good ones were imported);
 # 1 stays "nothing was done" (CommandError's default), 2 is argparse's usage error.
