@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.access.models import Department
-from gridgov.access.scope import has_permission, in_scope, scoped
+from gridgov.access.roles import OWNER_SCOPED_ROLES
+from gridgov.access.scope import has_permission, in_scope, roles_of, scoped
 from gridgov.audit.log import record
 from gridgov.audit.models import Outcome
 from gridgov.cases import deadlines, notify
@@ -155,7 +156,8 @@ def _check_report(data: NewCase, actor):
     if grid is None:
         raise InvalidInput(_("The location is outside every grid of the district."), field="lon")
     # Staff report inside their own jurisdiction; residents anywhere in the district.
-    if not has_permission(actor, "cases.rate") and not in_scope(actor, grid.path, CREATE_PERMISSION):
+    resident = bool(roles_of(actor) & OWNER_SCOPED_ROLES)
+    if not resident and not in_scope(actor, grid.path, CREATE_PERMISSION):
         raise InvalidInput(_("The location is outside your jurisdiction."), field="lon")
     return category, data.urgency, source, lon, lat, grid
 
