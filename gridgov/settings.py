@@ -8,6 +8,7 @@ secret key kept in the data directory and no second factor.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from gridgov.calendar.config import DEFAULT_WORKING_HOURS_TEXT, parse_working_hours
 from gridgov.env import envbool, envint, envlist, envsecret, envstr
+from gridgov.people.crypto import load_index_key, load_keyring, new_key_entry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("DATA_DIR") or BASE_DIR / "data")
@@ -41,6 +43,35 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _demo_generated(name: str, make: Callable[[], str]) -> str:
+    """GRIDGOV_<NAME> (or its _FILE); in a demo or debug install, a value generated once into the
+    data directory (mode 600). Empty in production when unset: the loader then names the variable."""
+    value = envsecret(name)
+    if value or not (DEMO or DEBUG):
+        return value or ""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / name.lower()
+    if not path.exists():
+        path.write_text(make(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+# Field encryption of ID numbers and phones, and the keyed hash that finds them (docs/privacy.md).
+PEOPLE_FIELD_KEYRING = load_keyring(
+    _demo_generated("FIELD_KEYS", lambda: new_key_entry("k1")), variable="GRIDGOV_FIELD_KEYS"
+)
+PEOPLE_INDEX_KEY = load_index_key(
+    _demo_generated("INDEX_KEY", lambda: new_key_entry("")),
+    variable="GRIDGOV_INDEX_KEY",
+    field_keyring=PEOPLE_FIELD_KEYRING,
+)
+# Unmasked reads a user may make per hour (each needs a stated reason and is audited).
+PEOPLE_REVEALS_PER_HOUR = envint("PEOPLE_REVEALS_PER_HOUR", 30)
+# Rows committed per transaction by a registry import.
+PEOPLE_IMPORT_BATCH = envint("PEOPLE_IMPORT_BATCH", 500)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -67,6 +98,7 @@ INSTALLED_APPS = [
     "gridgov.access",
     "gridgov.calendar",
     "gridgov.cases",
+    "gridgov.people",
     "gridgov.inbox",
     "gridgov.demo",
     "gridgov.web",

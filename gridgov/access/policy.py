@@ -43,6 +43,10 @@ _ALL_UNIT_VIEWERS = (
 # Roles that register and dispatch the cases of their level (community, street, district).
 _DISPATCHING = (R.DISTRICT_ADMIN, R.DISPATCHER, R.STREET_ADMIN, R.COMMUNITY_ADMIN)
 
+# Roles that keep the registry of their jurisdiction, and those that administer it.
+_REGISTRY_ADMINS = (R.DISTRICT_ADMIN, R.STREET_ADMIN, R.COMMUNITY_ADMIN)
+_REGISTRY_STAFF = (*_REGISTRY_ADMINS, R.GRID_CHIEF, R.GRID_WORKER)
+
 PERMISSIONS: tuple[Permission, ...] = (
     _perm("geo.view_units", _("View org units, the map and grid lookup"), *_ALL_UNIT_VIEWERS),
     _perm(
@@ -101,6 +105,33 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     _perm("cases.rate", _("Rate one's own closed report"), R.RESIDENT),
     _perm("cases.import_hotline", _("Import 12345 hotline cases"), R.DISTRICT_ADMIN, R.DISPATCHER),
+    # The registry (people). Lists and pages show ID numbers and phones masked; revealing one
+    # needs people.reveal, a stated reason, stays under a rate limit and is audited.
+    _perm("people.view_counts", _("See registry counts per unit"), *_REGISTRY_STAFF, R.DISPATCHER, R.LEADER),
+    _perm("people.view", _("See registry records (masked)"), *_REGISTRY_STAFF, R.DISPATCHER),
+    _perm("people.edit", _("Add and correct registry records"), *_REGISTRY_STAFF),
+    _perm("people.reveal", _("Reveal an ID number or phone (with a reason)"), *_REGISTRY_STAFF),
+    _perm("people.verify_id", _("Mark an ID number as checked against the certificate"), *_REGISTRY_ADMINS),
+    _perm("people.view_sensitive_tags", _("See sensitive special-group tags"), *_REGISTRY_STAFF),
+    # Community correction, released prisoners, severe mental illness, drug rehabilitation.
+    _perm(
+        "people.view_restricted_tags",
+        _("See highly sensitive special-group tags"),
+        R.DISTRICT_ADMIN,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+    ),
+    _perm("people.manage_tags", _("Define special-group tags"), R.DISTRICT_ADMIN),
+    _perm("people.import", _("Import registry files"), *_REGISTRY_ADMINS),
+    _perm("people.export", _("Export registry lists (masked)"), *_REGISTRY_ADMINS, R.GRID_CHIEF),
+    _perm("people.export_unmasked", _("Request an unmasked export"), *_REGISTRY_ADMINS),
+    _perm(
+        "people.approve_export",
+        _("Approve another person's unmasked export"),
+        R.DISTRICT_ADMIN,
+        R.STREET_ADMIN,
+    ),
     _perm("access.manage_users", _("Manage users and memberships"), R.DISTRICT_ADMIN),
     _perm("audit.view_log", _("Search the audit log"), R.AUDITOR),
     # Auditors work in the audit log only; no API serves it, so they get no token either.

@@ -6,12 +6,21 @@ import sys
 
 from django.conf import settings
 
+from gridgov.people.crypto import new_key_entry
+
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 
-def production_env(tmp_path, **extra) -> dict[str, str]:
+FIELD_KEYS = new_key_entry("k1")
+INDEX_KEY = new_key_entry("")
+
+
+def production_env(tmp_path, *, keys: bool = True, **extra) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDGOV_")}
-    env.update(GRIDGOV_DATA_DIR=str(tmp_path), GRIDGOV_ALLOWED_HOSTS="grid.example.gov.cn", **extra)
+    env.update(GRIDGOV_DATA_DIR=str(tmp_path), GRIDGOV_ALLOWED_HOSTS="grid.example.gov.cn")
+    if keys:
+        env.update(GRIDGOV_FIELD_KEYS=FIELD_KEYS, GRIDGOV_INDEX_KEY=INDEX_KEY)
+    env.update(extra)
     return env
 
 
@@ -53,3 +62,20 @@ def test_production_requires_second_factor_and_argon2(tmp_path):
         [*MANAGE, "shell", "--no-imports", "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.stdout.split() == ["True", "Argon2PasswordHasher", "1800", "False"], result.stderr
+
+
+def test_production_without_field_keys_refuses_to_start(tmp_path):
+    env = production_env(tmp_path, keys=False, GRIDGOV_SECRET_KEY="x" * 60)
+    result = subprocess.run([*MANAGE, "check"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "GRIDGOV_FIELD_KEYS is empty" in result.stderr
+    assert not list(tmp_path.iterdir()), "production must not generate keys"
+
+
+def test_production_refuses_the_same_key_for_both_purposes(tmp_path):
+    env = production_env(
+        tmp_path, GRIDGOV_SECRET_KEY="x" * 60, GRIDGOV_INDEX_KEY=FIELD_KEYS.split(":", 1)[1]
+    )
+    result = subprocess.run([*MANAGE, "check"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "GRIDGOV_INDEX_KEY must differ" in result.stderr
