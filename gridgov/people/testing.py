@@ -26,7 +26,15 @@ OTHER_DISTRICT_ID = make_id_number("152321", date(1990, 1, 9), 442)
 CANARY_CONTACT_PHONE = "18647501122"
 SHOP_CREDIT_CODE = make_credit_code("91150502MA0N00001")
 # Every clear identifier the registry world holds, for scans of outputs.
-CANARIES = (CANARY_ID, CANARY_PHONE, SECOND_ID, SECOND_PHONE, OTHER_GRID_ID, OTHER_DISTRICT_ID, CANARY_CONTACT_PHONE)
+CANARIES = (
+    CANARY_ID,
+    CANARY_PHONE,
+    SECOND_ID,
+    SECOND_PHONE,
+    OTHER_GRID_ID,
+    OTHER_DISTRICT_ID,
+    CANARY_CONTACT_PHONE,
+)
 
 
 @dataclass
@@ -54,17 +62,25 @@ def build_registry_world() -> RegistryWorld:
     save = {"actor": admin}
 
     reg.buildings["a"] = services.save_building(
-        Building(name="和平小区1号楼", address="永清街道和平路1号", lon=122.05, lat=43.6, floors=6, units=2), **save
+        Building(name="和平小区1号楼", address="永清街道和平路1号", lon=122.05, lat=43.6, floors=6, units=2),
+        **save,
     )
     reg.buildings["b"] = services.save_building(
-        Building(name="和平小区9号楼", address="永清街道和平路9号", lon=122.15, lat=43.6, floors=3, units=1), **save
+        Building(name="和平小区9号楼", address="永清街道和平路9号", lon=122.15, lat=43.6, floors=3, units=1),
+        **save,
     )
-    reg.houses["a101"] = services.save_house(House(building=reg.buildings["a"], unit=1, floor=1, number="101"), **save)
+    reg.houses["a101"] = services.save_house(
+        House(building=reg.buildings["a"], unit=1, floor=1, number="101"), **save
+    )
     reg.houses["a502"] = services.save_house(
         House(building=reg.buildings["a"], unit=2, floor=5, number="502", use="rented"), **save
     )
-    reg.houses["b201"] = services.save_house(House(building=reg.buildings["b"], unit=1, floor=2, number="201"), **save)
-    reg.households["a101"] = services.save_household(Household(number="H-A101", house=reg.houses["a101"]), **save)
+    reg.houses["b201"] = services.save_house(
+        House(building=reg.buildings["b"], unit=1, floor=2, number="201"), **save
+    )
+    reg.households["a101"] = services.save_household(
+        Household(number="H-A101", house=reg.houses["a101"]), **save
+    )
 
     reg.persons["head"] = services.save_person(
         Person(name="乌兰巴特尔", ethnicity="02", household=reg.households["a101"], relation="head"),

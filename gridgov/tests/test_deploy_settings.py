@@ -73,9 +73,7 @@ def test_production_without_field_keys_refuses_to_start(tmp_path):
 
 
 def test_production_refuses_the_same_key_for_both_purposes(tmp_path):
-    env = production_env(
-        tmp_path, GRIDGOV_SECRET_KEY="x" * 60, GRIDGOV_INDEX_KEY=FIELD_KEYS.split(":", 1)[1]
-    )
+    env = production_env(tmp_path, GRIDGOV_SECRET_KEY="x" * 60, GRIDGOV_INDEX_KEY=FIELD_KEYS.split(":", 1)[1])
     result = subprocess.run([*MANAGE, "check"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "GRIDGOV_INDEX_KEY must differ" in result.stderr

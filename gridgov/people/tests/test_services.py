@@ -69,7 +69,11 @@ def test_moves_keep_their_history(reg):
 def test_status_change_closes_the_residence_and_is_audited(reg):
     person = reg.persons["spouse"]
     services.change_status(
-        person, PersonStatus.MOVED_OUT, effective_on=date(2026, 11, 1), reason="搬往通辽市区", actor=reg.users[Role.GRID_WORKER]
+        person,
+        PersonStatus.MOVED_OUT,
+        effective_on=date(2026, 11, 1),
+        reason="搬往通辽市区",
+        actor=reg.users[Role.GRID_WORKER],
     )
     assert not Residence.objects.filter(person=person, ended_at__isnull=True).exists()
     entry = AuditEntry.objects.filter(action="people.person.status", target_id=str(person.pk)).get()
