@@ -103,3 +103,19 @@ def test_audit_entries_name_fields_but_hold_no_clear_identifier(reg):
     assert "id_number" in blob
     for canary in CANARIES:
         assert canary not in blob
+
+
+def test_search_by_pinyin_initials_id_and_tag_inside_the_jurisdiction(reg):
+    from gridgov.people.search import PersonQuery, search_persons
+
+    worker = reg.users[Role.GRID_WORKER]
+    assert [p.name for p in search_persons(worker, PersonQuery(text="wlb"))] == ["乌兰巴特尔"]
+    assert [p.name for p in search_persons(worker, PersonQuery(text=CANARY_ID))] == ["乌兰巴特尔"]
+    assert [p.name for p in search_persons(worker, PersonQuery(text="139 0475 1234"))] == ["乌兰巴特尔"]
+    assert search_persons(worker, PersonQuery(text="张建国")) == []  # another grid
+    admin = reg.users[Role.DISTRICT_ADMIN]
+    assert [p.name for p in search_persons(admin, PersonQuery(text="张"))] == ["张建国"]
+    # A restricted tag is invisible to a grid worker, so searching by it finds nobody.
+    assert search_persons(worker, PersonQuery(tag="community_correction")) == []
+    chief = reg.users[Role.GRID_CHIEF]
+    assert [p.name for p in search_persons(chief, PersonQuery(tag="community_correction"))] == ["王秀英"]
