@@ -18,6 +18,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("map/", views.map_view, name="map"),
     path("cases/", include("gridgov.web.cases.urls")),
+    path("registry/", include("gridgov.web.registry.urls")),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("units/<str:code>/topology/", views.unit_topology, name="unit_topology"),

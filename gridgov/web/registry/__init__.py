@@ -1,0 +1,1 @@
+"""The registry's pages: search, person and household cards, buildings, grids, imports, exports."""
