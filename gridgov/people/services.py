@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.audit.log import record
-from gridgov.people import pii
+from gridgov.people import bulk, pii
 from gridgov.people.credit_codes import check_credit_code
 from gridgov.people.identity_numbers import IdentifierError, check_id_number
 from gridgov.people.models import (
@@ -121,14 +121,7 @@ def _apply_id_number(person: Person, text: str | None) -> bool:
         raise RegistryError(
             "id_number", _("A person with this ID number is already registered."), "duplicate"
         )
-    sealed = pii.seal(number.number, pii.ID_NUMBER)
-    person.id_number_token, person.id_number_index, person.id_number_masked = (
-        sealed.token,
-        sealed.index,
-        sealed.masked,
-    )
-    person.sex, person.birth_date = number.sex, number.birth_date
-    person.id_verified = False
+    bulk.set_id_number(person, number, index=index)
     return True
 
 
@@ -137,15 +130,14 @@ def _apply_phone(person: Person, text: str | None) -> bool:
     index = pii.index_of(value, pii.PHONE) if value else ""
     if index == person.phone_index:
         return False
-    sealed = pii.seal(value, pii.PHONE)
-    person.phone_token, person.phone_index, person.phone_masked = sealed.token, sealed.index, sealed.masked
+    bulk.set_phone(person, value)
     return True
 
 
 def _place_person(person: Person) -> None:
-    if person.household_id and not person.house_id:
+    if person.household is not None and not person.house_id:
         person.house_id = person.household.house_id
-    if person.house_id:
+    if person.house is not None:
         person.grid_id, person.org_path = person.house.grid_id, person.house.org_path
     elif person.grid_id:
         person.org_path = person.grid.path
@@ -361,13 +353,13 @@ def add_tenancy(tenancy: Tenancy, *, actor, request=None) -> Tenancy:
 @transaction.atomic
 def save_household(household: Household, *, actor, request=None) -> Household:
     """Create or update a household; it lives in its house's grid. A blank number is generated."""
-    if household.house_id:
+    if household.house is not None:
         household.grid_id, household.org_path = household.house.grid_id, household.house.org_path
     elif household.grid_id:
         household.org_path = household.grid.path
     else:
         raise RegistryError("house", _("Give the household's house or grid."), "required")
-    if household.head_id and household.head.household_id not in (None, household.pk):
+    if household.head is not None and household.head.household_id not in (None, household.pk):
         raise RegistryError("head", _("The head of household must be a member of this household."))
     if not household.number:
         household.number = f"{household.grid.code}-{uuid.uuid4().hex[:8]}"
