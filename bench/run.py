@@ -1,4 +1,4 @@
-"""Every benchmark in one command: `.venv/bin/python bench/run.py [--only grids,intake,sweep]`.
+"""Every benchmark in one command: `.venv/bin/python bench/run.py [--only grids,intake,sweep,…]`.
 
 - grids: gridgov.geo.index.grids_at against bare vectorised Shapely. Builds a throwaway SQLite
   database in a temporary data directory, loads the full-scale demo district (`manage.py demo
@@ -7,10 +7,15 @@
 - intake: case intake over HTTP against a bare baseline view (bench/cases_intake.py).
 - sweep: the overdue sweep over 1,000,000 open cases against the raw UPDATE (bench/cases_sweep.py,
   `--cases N`).
+- registry_import: 1,000,000 persons from CSV through the registry import (dry run, then the
+  batched import) against COPY of the same rows, then 100,000 on SQLite (bench/registry.py,
+  `--persons N`).
+- registry_search: the registry search over 1,000,000 persons against the same lookups in raw SQL
+  (bench/registry.py, `--persons N`).
 
-intake and sweep need PostgreSQL at 127.0.0.1:5432 (user postgres); each creates and drops its
-own throwaway database. Each benchmark runs in a process of its own; the RESULT lines are
-repeated at the end.
+intake, sweep and the registry benchmarks need PostgreSQL at 127.0.0.1:5432 (user postgres);
+each creates and drops its own throwaway database. Each benchmark runs in a process of its own;
+the RESULT lines are repeated at the end.
 """
 
 from __future__ import annotations
@@ -113,7 +118,7 @@ def best_of(runs: int, func) -> tuple[float, object]:
     return best, result
 
 
-BENCHMARKS = ("grids", "intake", "sweep")
+BENCHMARKS = ("grids", "intake", "sweep", "registry_import", "registry_search")
 
 
 def main() -> int:
@@ -124,6 +129,7 @@ def main() -> int:
     parser.add_argument("--points", type=int, default=1_000_000, help="grids: random points")
     parser.add_argument("--seed", type=int, default=11, help="grids: random seed")
     parser.add_argument("--cases", type=int, default=1_000_000, help="sweep: open cases")
+    parser.add_argument("--persons", type=int, default=1_000_000, help="registry_*: persons")
     args = parser.parse_args()
     names = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(names) - set(BENCHMARKS))
@@ -139,6 +145,8 @@ def main() -> int:
         "grids": [__file__, "--only", "grids", "--points", str(args.points), "--seed", str(args.seed)],
         "intake": [str(here / "cases_intake.py")],
         "sweep": [str(here / "cases_sweep.py"), "--cases", str(args.cases)],
+        "registry_import": [str(here / "registry.py"), "import", "--persons", str(args.persons)],
+        "registry_search": [str(here / "registry.py"), "search", "--persons", str(args.persons)],
     }
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{os.cpu_count()} CPUs, load average {load} (other work on the machine skews every figure)")

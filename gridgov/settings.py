@@ -72,6 +72,10 @@ PEOPLE_INDEX_KEY = load_index_key(
 PEOPLE_REVEALS_PER_HOUR = envint("PEOPLE_REVEALS_PER_HOUR", 30)
 # Rows committed per transaction by a registry import.
 PEOPLE_IMPORT_BATCH = envint("PEOPLE_IMPORT_BATCH", 500)
+# Largest registry import file accepted (MB); a million persons in CSV take about 150 MB.
+PEOPLE_IMPORT_MAX_MB = envint("PEOPLE_IMPORT_MAX_MB", 300)
+# Hours an approved unmasked export stays downloadable (once) before it expires.
+PEOPLE_EXPORT_VALID_HOURS = envint("PEOPLE_EXPORT_VALID_HOURS", 24)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -298,7 +302,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "gridgov API",
     "DESCRIPTION": "Org units, grid lookup, the current user, and cases with their workflow actions, photos, "
-    "categories and departments. Every endpoint is scoped to the caller's jurisdiction and audited.",
+    "categories and departments, and the basic-information registry (identifiers masked; reveals audited). "
+    "Every endpoint is scoped to the caller's jurisdiction and audited.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -306,6 +311,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Registry choice sets whose field names ("kind", "state", "status") other models share.
+    "ENUM_NAME_OVERRIDES": {
+        "BuildingKindEnum": "gridgov.people.models.BuildingKind",
+        "OrganizationKindEnum": "gridgov.people.models.OrganizationKind",
+        "ComponentKindEnum": "gridgov.people.models.ComponentKind",
+        "ComponentStateEnum": "gridgov.people.models.ComponentState",
+        "PersonStatusEnum": "gridgov.people.models.PersonStatus",
+        "StateEnum": "gridgov.cases.models.State",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "gridgov.api.schema.add_error_responses",
@@ -321,10 +335,23 @@ GEO_TOPOLOGY_TOLERANCE_M2 = float(envstr("GEO_TOPOLOGY_TOLERANCE_M2") or "1.0")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Log lines never show a clear ID number or mobile number (docs/privacy.md).
+    "filters": {"mask_identifiers": {"()": "gridgov.people.log_masking.MaskIdentifiersFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_identifiers"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL") or "INFO"},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Django's default handlers (the debug console, runserver's request log) know no masking:
+        # drop them, so that Django's records reach the console handler above.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+
+# Error reports (admin e-mails, the debug page) mask identifiers in request data, variables,
+# the URL and the exception message.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gridgov.people.log_masking.MaskingExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "gridgov.people.log_masking.MaskingExceptionReporter"
 
 # axes.W006 warns when lockout is not keyed on the address; we lock the account itself after
 # AXES_FAILURE_LIMIT failures from anywhere, which is stricter.

@@ -40,8 +40,12 @@ def _limit_choices(db_field, request, kwargs: dict) -> None:
 
 
 def _record_membership(request, action: str, membership: Membership) -> None:
-    record(action, request=request, target=membership,
-           details={"role": membership.role, "scope_path": membership.scope_path})
+    record(
+        action,
+        request=request,
+        target=membership,
+        details={"role": membership.role, "scope_path": membership.scope_path},
+    )
 
 
 class ManageUsersPermissions(PolicyPermissions):
@@ -84,8 +88,13 @@ class DepartmentAdmin(PolicyAdmin):
 class MembershipAdmin(PolicyAdmin):
     list_display = ["user", "role", "org_unit", "department", "scope_path", "created_at"]
     list_filter = ["role"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "org_unit__name_zh",
-                     "scope_path"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "org_unit__name_zh",
+        "scope_path",
+    ]
     list_select_related = ["user", "org_unit", "department"]
 
     def get_queryset(self, request):
@@ -144,8 +153,12 @@ class UserAdmin(DjangoUserAdmin, PolicyAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record("access.user_change" if change else "access.user_create", request=request, target=obj,
-               details={"fields": sorted(form.changed_data) if form else []})
+        record(
+            "access.user_change" if change else "access.user_create",
+            request=request,
+            target=obj,
+            details={"fields": sorted(form.changed_data) if form else []},
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:

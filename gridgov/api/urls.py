@@ -15,4 +15,5 @@ urlpatterns = [
     path("v1/geojson/", views.ChildrenGeoJSON.as_view(), name="children-geojson"),
     path("v1/grid-lookup/", views.GridLookup.as_view(), name="grid-lookup"),
     path("v1/", include("gridgov.api.case_urls")),
+    path("v1/registry/", include("gridgov.api.registry_urls")),
 ]

@@ -33,11 +33,19 @@ def _username(credentials: dict | None) -> str:
 
 @receiver(user_login_failed, dispatch_uid="gridgov.audit.login_failed")
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    record("auth.login_failed", request=request, outcome=Outcome.FAILED,
-           details={"username": _username(credentials)})
+    record(
+        "auth.login_failed",
+        request=request,
+        outcome=Outcome.FAILED,
+        details={"username": _username(credentials)},
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="gridgov.audit.locked_out")
 def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
-    record("auth.locked_out", request=request, outcome=Outcome.DENIED,
-           details={"username": str(username or "")[:150]})
+    record(
+        "auth.locked_out",
+        request=request,
+        outcome=Outcome.DENIED,
+        details={"username": str(username or "")[:150]},
+    )

@@ -12,7 +12,9 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Account"), max_length=150, required=False)
     action = forms.CharField(
-        label=_("Action"), max_length=64, required=False,
+        label=_("Action"),
+        max_length=64,
+        required=False,
         help_text=_('Exact action, or a prefix ending in "." such as "auth."'),
     )
     outcome = forms.ChoiceField(

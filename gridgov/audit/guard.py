@@ -17,11 +17,23 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 TABLE = "audit_auditentry"
 # Content columns: none of them may change, ever (the chain hashes all of them).
 CONTENT_COLUMNS = (
-    "id", "at", "actor_id", "actor_name", "roles", "action", "target_type", "target_id",
-    "target_repr", "outcome", "client_ip", "details",
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "roles",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "outcome",
+    "client_ip",
+    "details",
 )
 SQLITE_TRIGGERS = (
-    "audit_entry_unsealed_insert", "audit_entry_no_delete", "audit_entry_sealed_no_update",
+    "audit_entry_unsealed_insert",
+    "audit_entry_no_delete",
+    "audit_entry_sealed_no_update",
     "audit_entry_content_no_update",
 )
 POSTGRES_TRIGGERS = ("audit_entry_unsealed_insert", "audit_entry_no_delete", "audit_entry_guard_update")

@@ -14,8 +14,19 @@ from gridgov.audit.models import AuditEntry
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (
-    "id", "seq", "time", "account", "roles", "action", "target_type", "target_id", "target",
-    "outcome", "client_address", "sealed", "details",
+    "id",
+    "seq",
+    "time",
+    "account",
+    "roles",
+    "action",
+    "target_type",
+    "target_id",
+    "target",
+    "outcome",
+    "client_address",
+    "sealed",
+    "details",
 )
 
 
@@ -77,11 +88,23 @@ def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(CSV_COLUMNS)  # BOM: Excel then reads UTF-8 Chinese correctly
     for entry in entries:
-        yield writer.writerow([
-            _cell(v) for v in (
-                entry.id, entry.seq, timezone.localtime(entry.at).isoformat(timespec="seconds"),
-                entry.actor_name, entry.roles, entry.action, entry.target_type, entry.target_id,
-                entry.target_repr, entry.outcome, entry.client_ip, "yes" if entry.is_sealed else "no",
-                json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
-            )
-        ])
+        yield writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    entry.id,
+                    entry.seq,
+                    timezone.localtime(entry.at).isoformat(timespec="seconds"),
+                    entry.actor_name,
+                    entry.roles,
+                    entry.action,
+                    entry.target_type,
+                    entry.target_id,
+                    entry.target_repr,
+                    entry.outcome,
+                    entry.client_ip,
+                    "yes" if entry.is_sealed else "no",
+                    json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
+                )
+            ]
+        )

@@ -23,8 +23,12 @@ PERMISSION = "audit.view_log"
 @require_GET
 def audit_log(request):
     if not has_permission(request.user, PERMISSION):
-        record("access.denied", request=request, outcome=Outcome.DENIED,
-               details={"permission": PERMISSION, "path": request.path})
+        record(
+            "access.denied",
+            request=request,
+            outcome=Outcome.DENIED,
+            details={"permission": PERMISSION, "path": request.path},
+        )
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():

@@ -35,7 +35,12 @@ def build_case_world() -> World:
 
 
 def report(world: World, *, by: Role = Role.GRID_WORKER, point=HOME_POINT, **fields) -> Case:
-    data = NewCase(category=fields.pop("category", "0201"), description=fields.pop("description", "路面有坑"),
-                   lon=point[0], lat=point[1], **fields)
+    data = NewCase(
+        category=fields.pop("category", "0201"),
+        description=fields.pop("description", "路面有坑"),
+        lon=point[0],
+        lat=point[1],
+        **fields,
+    )
     case, _created = report_case(data, actor=world.users[by])
     return case

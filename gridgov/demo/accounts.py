@@ -14,6 +14,7 @@ from gridgov.geo.models import Level, OrgUnit
 # Public on purpose: the demo prints it, and the demo refuses to load into a database with data.
 DEFAULT_PASSWORD = "Keerqin-2026"  # noqa: S105
 
+
 @dataclass(frozen=True)
 class Persona:
     username: str

@@ -17,6 +17,7 @@ from gridgov.demo import accounts
 from gridgov.demo.accounts import DemoError, Login
 from gridgov.demo.cases import create_demo_cases
 from gridgov.demo.district import DEFAULT_SEED, SCALES, build_district
+from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS, choose_registry_grids, create_demo_registry
 from gridgov.geo.geojson_io import GeoImportError, import_collection
 from gridgov.geo.models import OrgUnit
 
@@ -26,6 +27,7 @@ class DemoResult:
     loaded: bool  # False when --if-empty found units and did nothing
     logins: list[Login]
     counts: dict[str, int] = field(default_factory=dict)  # units by kind
+    registry: dict[str, int] = field(default_factory=dict)  # registry records by kind
 
 
 def load_demo(
@@ -34,18 +36,26 @@ def load_demo(
     seed: int = DEFAULT_SEED,
     password: str = accounts.DEFAULT_PASSWORD,
     if_empty: bool = False,
+    registry_grids: int | None = None,
 ) -> DemoResult:
-    """Build the synthetic district and load it with its departments and demo accounts.
+    """Build the synthetic district and load it with its departments, demo accounts and registry.
 
+    The registry fills the demo accounts' grids and `registry_grids` others (default: every grid
+    at small scale, DISTRICT_REGISTRY_GRIDS at district scale).
     With `if_empty`, a database that already holds org units is left alone (loaded=False).
     Raises DemoError (and writes nothing) when the database already holds org units, a demo
-    username is taken, the scale is unknown or the password fails the password policy.
+    username is taken, the scale is unknown, `registry_grids` is negative or the password fails
+    the password policy.
     """
     if scale not in SCALES:
         raise DemoError(
             _("Unknown scale %(scale)s: choose one of %(choices)s.")
             % {"scale": scale, "choices": ", ".join(sorted(SCALES))}
         )
+    if registry_grids is not None and registry_grids < 0:
+        raise DemoError(_("registry grids: give a number of grids, 0 or more."))
+    if registry_grids is None and scale != "small":
+        registry_grids = DISTRICT_REGISTRY_GRIDS
     try:
         validate_password(password)
     except ValidationError as exc:
@@ -75,6 +85,11 @@ def load_demo(
         load_defaults(units["district"])
         departments = {d.code: d for d in Department.objects.filter(org_unit=units["district"])}
         logins = accounts.create_accounts(password, units, departments)
+        registry = create_demo_registry(
+            choose_registry_grids(units, others=registry_grids, seed=seed),
+            showcase=[units["grid"], units["grid2"]],
+            seed=seed,
+        )
         cases = create_demo_cases([units["grid"], units["grid2"]], seed)
         counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
         record(
@@ -87,6 +102,7 @@ def load_demo(
                 "departments": len(departments),
                 "users": [login.username for login in logins],
                 "cases": cases,
+                "registry": registry,
             },
         )
-    return DemoResult(loaded=True, logins=logins, counts=counts)
+    return DemoResult(loaded=True, logins=logins, counts=counts, registry=registry)

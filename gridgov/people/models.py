@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.geo.models import OrgUnit
 from gridgov.people.crypto import BLIND_INDEX_HEX_CHARS, max_token_length
 from gridgov.people.ethnicities import Ethnicity
+from gridgov.people.fields import SearchKeyField
 
 # A token for an 18-character ID number or an 11-digit phone fits in 96 characters.
 TOKEN_LENGTH = max_token_length(32)
@@ -203,14 +204,17 @@ class Relation(models.TextChoices):
 
 
 class Person(GridScoped):
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    # Searched by prefix and listed in the same index's order (indexes in Meta; see SearchKeyField).
+    name = SearchKeyField(_("name"), max_length=50)
     # Lower-case pinyin without tones or spaces ("wulan") and its initials ("wl"), for search.
-    name_pinyin = models.CharField(max_length=200, db_index=True, editable=False)
-    name_initials = models.CharField(max_length=50, db_index=True, editable=False)
+    name_pinyin = SearchKeyField(max_length=200, editable=False)
+    name_initials = SearchKeyField(max_length=50, editable=False)
     # The ID number: encrypted token, keyed hash (unique: one person per number), masked form.
     id_number_token = models.CharField(max_length=TOKEN_LENGTH, blank=True, editable=False)
-    id_number_index = models.CharField(
-        max_length=BLIND_INDEX_HEX_CHARS, null=True, blank=True, unique=True, editable=False
+    # Unique through Meta.constraints (`unique=True` would add a LIKE index, useless on a hash);
+    # NULL, not "", for "no number", so that the constraint lets many persons have none.
+    id_number_index = models.CharField(  # noqa: DJ001
+        max_length=BLIND_INDEX_HEX_CHARS, null=True, blank=True, editable=False
     )
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
     id_verified = models.BooleanField(_("ID checked against the certificate"), default=False)
@@ -218,9 +222,7 @@ class Person(GridScoped):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True, db_index=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, blank=True)
     phone_token = models.CharField(max_length=TOKEN_LENGTH, blank=True, editable=False)
-    phone_index = models.CharField(
-        max_length=BLIND_INDEX_HEX_CHARS, blank=True, db_index=True, editable=False
-    )
+    phone_index = models.CharField(max_length=BLIND_INDEX_HEX_CHARS, blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=11, blank=True, editable=False)
     residence_type = models.CharField(
         _("residence type"), max_length=10, choices=ResidenceType.choices, default=ResidenceType.REGISTERED
@@ -255,10 +257,28 @@ class Person(GridScoped):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["org_path", "name", "id"]
-        indexes = [models.Index(fields=["org_path", "status"], name="people_person_path_status")]
+        # Every index slows an import down (1,000,000 rows each update all of them): only those
+        # a query needs, and no LIKE twin where no LIKE is run (bench/registry.py).
+        indexes = [
+            models.Index(fields=["org_path", "status"], name="people_person_path_status"),
+            models.Index(fields=["name"], name="people_person_name"),
+            models.Index(fields=["name_pinyin"], name="people_person_pinyin"),
+            # A search by initials reads them in pinyin order within equal initials.
+            models.Index(fields=["name_initials", "name_pinyin"], name="people_person_initials"),
+            models.Index(fields=["phone_index"], name="people_person_phone"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_index"], name="people_person_id_number_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def birth_month(self) -> str:
+        """ "1951-03": what pages and the API show beside a masked ID number, where the full date
+        would leave only about ten candidates for the hidden digits."""
+        return f"{self.birth_date:%Y-%m}" if self.birth_date else ""
 
 
 class StatusChange(models.Model):
@@ -462,6 +482,8 @@ def _component_photo_path(photo: ComponentPhoto, filename: str) -> str:
 class ComponentPhoto(models.Model):
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to=_component_photo_path)
+    # A small JPEG for lists and the component page (people.component_photos makes it).
+    thumbnail = models.ImageField(upload_to=_component_photo_path, blank=True)
     taken_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

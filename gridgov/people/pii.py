@@ -32,13 +32,14 @@ def index_of(value: str, context: str) -> str:
     return crypto.blind_index(value, key=crypto.configured_index_key(), context=context)
 
 
-def seal(value: str, context: str) -> Sealed:
-    """Token, keyed hash and masked form of a canonical value ('' gives EMPTY)."""
+def seal(value: str, context: str, *, index: str = "") -> Sealed:
+    """Token, keyed hash and masked form of a canonical value ('' gives EMPTY). `index`, when
+    the caller already computed index_of(value, context), saves computing it again."""
     if not value:
         return EMPTY
     masked = mask_id_number(value) if context == ID_NUMBER else mask_mobile(value)
     token = crypto.encrypt(value, keyring=crypto.configured_keyring(), context=context)
-    return Sealed(token=token, index=index_of(value, context), masked=masked)
+    return Sealed(token=token, index=index or index_of(value, context), masked=masked)
 
 
 def unseal(token: str, context: str) -> str:

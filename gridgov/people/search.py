@@ -2,7 +2,9 @@
 hash), address, or special-group tag; always inside the searcher's jurisdiction.
 
 Name and pinyin match by prefix so that every condition can use an index (a contains-match over
-a million rows cannot); an address matches anywhere in the building address, because buildings
+a million rows cannot), and the results come in the order of the index that found them, so that
+the first page reads one page of index entries however many persons match (docs/registry.md,
+"Search"); an address matches anywhere in the building address, because buildings
 are few.
 """
 
@@ -25,6 +27,9 @@ _ID_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]", re.ASCII)
 _PHONE_LIKE = re.compile(r"(\+?86)?1\d{10}", re.ASCII)
 _LATIN = re.compile(r"[A-Za-z]+")
 DEFAULT_LIMIT = 50
+NAME_ORDER = ("name", "id")
+PINYIN_ORDER = ("name_pinyin", "name", "id")
+INITIALS_ORDER = ("name_initials", "name_pinyin", "id")
 
 
 @dataclass(frozen=True)
@@ -36,33 +41,58 @@ class PersonQuery:
     grid_path: str = ""  # narrow to one unit (still inside the jurisdiction)
 
 
-def _text_condition(text: str) -> Q:
+def _matching_text(persons: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """`persons` narrowed to `text`, in the order of the index that finds them."""
     compact = re.sub(r"[\s-]", "", to_halfwidth(text))
     if _ID_LIKE.fullmatch(compact):
         try:
             number = check_id_number(compact).number
         except IdentifierError:
-            return Q(pk__in=[])
-        return Q(id_number_index=pii.index_of(number, pii.ID_NUMBER))
+            return persons.none()
+        return persons.filter(id_number_index=pii.index_of(number, pii.ID_NUMBER)).order_by(*NAME_ORDER)
     if _PHONE_LIKE.fullmatch(compact):
         try:
             phone = check_mobile(compact)
         except IdentifierError:
-            return Q(pk__in=[])
-        return Q(phone_index=pii.index_of(phone, pii.PHONE))
+            return persons.none()
+        return persons.filter(phone_index=pii.index_of(phone, pii.PHONE)).order_by(*NAME_ORDER)
     if _LATIN.fullmatch(compact):
-        key = search_key(compact)
-        return Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
-    return Q(name__startswith=text.strip())
+        return _matching_pinyin(persons, search_key(compact))
+    return persons.filter(name__startswith=text.strip()).order_by(*NAME_ORDER)
+
+
+def _matching_pinyin(persons: QuerySet[Person], key: str) -> QuerySet[Person]:
+    """Latin letters match the start of the name's pinyin ("wangxiu") or of its initials ("wxy").
+
+    Either reading alone is one range of one index, read in order. Both together (an OR over two
+    indexes) would read and sort every match: 70,000 for "wang" in a district. So the search first
+    asks, inside the scope, whether each reading matches at all (an index probe each); for nearly
+    every query only one does. When both do, the matches are read in pinyin order within the
+    range of the first letter, which both readings share.
+    """
+    pinyin, initials = Q(name_pinyin__startswith=key), Q(name_initials__startswith=key)
+    if len(key) == 1:  # one letter starts the pinyin exactly when it starts the initials
+        return persons.filter(pinyin).order_by(*PINYIN_ORDER)
+    if not persons.filter(initials).exists():
+        return persons.filter(pinyin).order_by(*PINYIN_ORDER)
+    if not persons.filter(pinyin).exists():
+        return persons.filter(initials).order_by(*INITIALS_ORDER)
+    first_letter = Q(name_pinyin__startswith=key[0])
+    return persons.filter(first_letter & (pinyin | initials)).order_by(*PINYIN_ORDER)
+
+
+def is_identifier(text: str) -> bool:
+    """True when `text` reads as an ID number or a mobile number: pages must not echo it back."""
+    compact = re.sub(r"[\s-]", "", to_halfwidth(text or ""))
+    return bool(_ID_LIKE.fullmatch(compact) or _PHONE_LIKE.fullmatch(compact))
 
 
 def persons_matching(user, query: PersonQuery) -> QuerySet[Person]:
-    """Persons `user` may see that match every part of `query`, ordered by name."""
+    """Persons `user` may see that match every part of `query`: ordered by name, or for a search
+    in Latin letters by pinyin (by initials when only the initials match)."""
     persons = scoped(user, Person.objects.all(), "people.view")
     if query.grid_path:
         persons = persons.filter(Q(org_path=query.grid_path) | Q(org_path__startswith=query.grid_path + "."))
-    if query.text.strip():
-        persons = persons.filter(_text_condition(query.text))
     if query.address.strip():
         buildings = scoped(user, Building.objects.all(), "people.view").filter(
             address__icontains=query.address.strip()
@@ -75,7 +105,9 @@ def persons_matching(user, query: PersonQuery) -> QuerySet[Person]:
         persons = persons.filter(Exists(tagged))
     if query.status:
         persons = persons.filter(status=query.status)
-    return persons.order_by("name", "id")
+    if query.text.strip():  # last: the pinyin search probes the persons the other parts leave
+        return _matching_text(persons, query.text)
+    return persons.order_by(*NAME_ORDER)
 
 
 def search_persons(user, query: PersonQuery, *, limit: int = DEFAULT_LIMIT) -> list[Person]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.geo.models import OrgUnit
 
@@ -21,6 +22,7 @@ class RecordKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded, not yet checked")
     CHECKED = "checked", _("Checked (dry run)")
     QUEUED = "queued", _("Waiting to run")
     RUNNING = "running", _("Importing")
@@ -46,7 +48,7 @@ class ImportJob(models.Model):
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("into"), on_delete=models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=40, db_index=True)
     status = models.CharField(
-        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     bad_rows = models.PositiveIntegerField(_("rows with problems"), default=0)
@@ -76,6 +78,8 @@ class ImportProblem(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
     row = models.PositiveIntegerField(_("row"))
     field = models.CharField(_("column"), max_length=50)
+    # The cell as written, shortened; ID numbers and phones only in their masked form.
+    value = models.CharField(_("value"), max_length=100, blank=True)
     message = models.CharField(_("problem"), max_length=300)
 
     class Meta:
@@ -85,10 +89,16 @@ class ImportProblem(models.Model):
         return f"{self.row}: {self.field}"
 
 
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel (xlsx)")
+    CSV = "csv", _("CSV (UTF-8, opens in Excel)")
+
+
 class ExportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    # A context of its own: the cases' "Rejected" is translated 不予立案 (not registered).
+    REJECTED = "rejected", pgettext_lazy("export request", "Rejected")
     DOWNLOADED = "downloaded", _("Downloaded")
     EXPIRED = "expired", _("Expired")
 
@@ -101,6 +111,9 @@ class ExportRequest(models.Model):
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=40, db_index=True)
     reason = models.CharField(_("reason"), max_length=300)
+    file_format = models.CharField(
+        _("format"), max_length=4, choices=ExportFormat.choices, default=ExportFormat.XLSX
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )

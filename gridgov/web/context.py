@@ -28,6 +28,7 @@ def _entries(request) -> list[NavEntry]:
     can_use_api = has_permission(user, "api.use_token")
     can_view_cases = has_permission(user, "cases.view")
     can_report = has_permission(user, "cases.report")
+    can_view_registry = has_permission(user, "people.view")
     # (label, url, icon, shown, prefix that marks it active)
     candidates = [
         (_("Home"), reverse("home"), "home", True, None),
@@ -36,6 +37,21 @@ def _entries(request) -> list[NavEntry]:
         (_("Cases"), reverse("cases:queue"), "cases", can_view_cases, "/cases/"),
         (_("New report"), reverse("cases:new"), "report", can_report, "/cases/new/"),
         (_("Case map"), reverse("cases:map"), "casemap", can_view_cases, "/cases/map/"),
+        (_("Registry"), reverse("registry:search"), "registry", can_view_registry, "/registry/"),
+        (
+            _("Import"),
+            reverse("registry:imports"),
+            "import",
+            has_permission(user, "people.import"),
+            "/registry/imports/",
+        ),
+        (
+            _("Export"),
+            reverse("registry:exports"),
+            "export",
+            has_permission(user, "people.export"),
+            "/registry/exports/",
+        ),
         (_("Org units"), reverse("unit_list"), "units", has_permission(user, "geo.view_units"), "/units/"),
         (_("Audit log"), "/audit/", "audit", has_permission(user, "audit.view_log"), "/audit/"),
         (_("API token"), reverse("api_token"), "token", can_use_api, "/accounts/token/"),

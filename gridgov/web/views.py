@@ -20,6 +20,7 @@ from gridgov.geo import topology
 from gridgov.geo.models import Level, OrgUnit
 from gridgov.web.identity import memberships_of, posts_of
 from gridgov.web.permissions import permission_required
+from gridgov.web.registry.unit_figures import registry_card
 
 GEOJSON_URL = "/api/v1/geojson/"
 CHECK_TOPOLOGY = "geo.check_topology"
@@ -114,6 +115,7 @@ def unit_detail(request, code: str):
         # in_scope rather than has_permission: the button must not lead to a 404.
         "can_check_topology": not unit.is_grid and in_scope(user, unit.path, CHECK_TOPOLOGY),
         "language": get_language(),
+        "registry": registry_card(user, unit),
     }
     return render(request, "web/unit_detail.html", context)
 

@@ -47,10 +47,17 @@ def test_argon2_is_the_first_hasher_in_the_real_settings():
 
 @pytest.fixture
 def grid_worker(db):
-    district = OrgUnit.objects.create(code="150502", level=Level.DISTRICT, kind=Kind.DISTRICT,
-                                      name_zh="科尔沁区", path="150502")
-    street = OrgUnit.objects.create(code="150502001", parent=district, level=Level.STREET,
-                                    kind=Kind.SUBDISTRICT, name_zh="团结街道", path="150502.001")
+    district = OrgUnit.objects.create(
+        code="150502", level=Level.DISTRICT, kind=Kind.DISTRICT, name_zh="科尔沁区", path="150502"
+    )
+    street = OrgUnit.objects.create(
+        code="150502001",
+        parent=district,
+        level=Level.STREET,
+        kind=Kind.SUBDISTRICT,
+        name_zh="团结街道",
+        path="150502.001",
+    )
     user = get_user_model().objects.create_user("worker", password=PASSWORD)
     Membership.objects.create(user=user, role=Role.STREET_ADMIN, org_unit=street)
     return user

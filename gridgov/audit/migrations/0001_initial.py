@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,42 +14,88 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(blank=True, max_length=64)),
-                ('sealed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                ("hash", models.CharField(blank=True, max_length=64)),
+                ("sealed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'audit chain head',
-                'verbose_name_plural': 'audit chain head',
+                "verbose_name": "audit chain head",
+                "verbose_name_plural": "audit chain head",
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor_name', models.CharField(blank=True, db_index=True, max_length=150, verbose_name='account')),
-                ('roles', models.CharField(blank=True, max_length=200, verbose_name='role')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, max_length=64, verbose_name='target type')),
-                ('target_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='target id')),
-                ('target_repr', models.CharField(blank=True, max_length=200, verbose_name='target')),
-                ('outcome', models.CharField(choices=[('ok', 'ok'), ('denied', 'denied'), ('failed', 'failed')], default='ok', max_length=8, verbose_name='outcome')),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='client address')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('seq', models.PositiveBigIntegerField(blank=True, null=True, unique=True, verbose_name='sequence')),
-                ('prev_hash', models.CharField(blank=True, max_length=64)),
-                ('hash', models.CharField(blank=True, max_length=64)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="time")),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, db_index=True, max_length=150, verbose_name="account"),
+                ),
+                ("roles", models.CharField(blank=True, max_length=200, verbose_name="role")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                ("target_type", models.CharField(blank=True, max_length=64, verbose_name="target type")),
+                (
+                    "target_id",
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name="target id"),
+                ),
+                ("target_repr", models.CharField(blank=True, max_length=200, verbose_name="target")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("ok", "ok"), ("denied", "denied"), ("failed", "failed")],
+                        default="ok",
+                        max_length=8,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "client_ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="client address"),
+                ),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "seq",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, unique=True, verbose_name="sequence"
+                    ),
+                ),
+                ("prev_hash", models.CharField(blank=True, max_length=64)),
+                ("hash", models.CharField(blank=True, max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['action', 'at'], name='audit_action_at'), models.Index(condition=models.Q(('hash', '')), fields=['id'], name='audit_unsealed')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["action", "at"], name="audit_action_at"),
+                    models.Index(condition=models.Q(("hash", "")), fields=["id"], name="audit_unsealed"),
+                ],
             },
         ),
     ]

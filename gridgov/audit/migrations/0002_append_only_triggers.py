@@ -18,7 +18,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("audit", "0001_initial")]
 
     operations = [migrations.RunPython(install, remove, elidable=False)]

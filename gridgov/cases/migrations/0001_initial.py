@@ -8,205 +8,584 @@ import gridgov.cases.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('geo', '0001_initial'),
+        ("access", "0001_initial"),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseCounter',
+            name="CaseCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=20, unique=True)),
-                ('value', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=20, unique=True)),
+                ("value", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'case number counter',
-                'verbose_name_plural': 'case number counters',
+                "verbose_name": "case number counter",
+                "verbose_name_plural": "case number counters",
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='Chinese name')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='English name')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public')),
-                ('auto_escalate', models.BooleanField(default=False, verbose_name='escalate automatically when overdue')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cases.category', verbose_name='parent category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=100, verbose_name="Chinese name")),
+                ("name_en", models.CharField(blank=True, max_length=150, verbose_name="English name")),
+                ("is_public", models.BooleanField(default=True, verbose_name="public")),
+                (
+                    "auto_escalate",
+                    models.BooleanField(default=False, verbose_name="escalate automatically when overdue"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="cases.category",
+                        verbose_name="parent category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case category',
-                'verbose_name_plural': 'case categories',
-                'ordering': ['code'],
+                "verbose_name": "case category",
+                "verbose_name_plural": "case categories",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='case number')),
-                ('source', models.CharField(choices=[('patrol', 'Grid worker patrol'), ('resident', 'Resident report'), ('hotline', '12345 hotline'), ('sensor', 'Sensor'), ('campaign', 'Campaign')], max_length=10, verbose_name='source')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('critical', 'Critical')], default='normal', max_length=10, verbose_name='urgency')),
-                ('description', models.TextField(verbose_name='description')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('lon', models.FloatField(verbose_name='longitude')),
-                ('lat', models.FloatField(verbose_name='latitude')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('level', models.PositiveSmallIntegerField(verbose_name='responsible level')),
-                ('state', models.CharField(choices=[('reported', 'Reported'), ('registered', 'Registered'), ('rejected', 'Rejected'), ('merged', 'Merged'), ('dispatched', 'Dispatched'), ('returned', 'Returned'), ('in_progress', 'In progress'), ('handled', 'Handled'), ('verified', 'Verified'), ('closed', 'Closed'), ('suspended', 'Suspended')], db_index=True, max_length=12, verbose_name='state')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('resume_state', models.CharField(blank=True, choices=[('reported', 'Reported'), ('registered', 'Registered'), ('rejected', 'Rejected'), ('merged', 'Merged'), ('dispatched', 'Dispatched'), ('returned', 'Returned'), ('in_progress', 'In progress'), ('handled', 'Handled'), ('verified', 'Verified'), ('closed', 'Closed'), ('suspended', 'Suspended')], max_length=12)),
-                ('suspended_at', models.DateTimeField(blank=True, null=True)),
-                ('caller_name', models.CharField(blank=True, max_length=50, verbose_name="caller's name")),
-                ('caller_phone', models.CharField(blank=True, max_length=20, verbose_name="caller's phone")),
-                ('hotline_ref', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='hotline ticket number')),
-                ('hide_reporter', models.BooleanField(default=False, verbose_name='hide the reporter from the public')),
-                ('self_handled', models.BooleanField(default=False, verbose_name='handled on the spot')),
-                ('result', models.TextField(blank=True, verbose_name='handling result')),
-                ('stage', models.CharField(blank=True, choices=[('register', 'Register'), ('dispatch', 'Dispatch'), ('handle', 'Handle'), ('verify', 'Verify')], max_length=10, verbose_name='timed stage')),
-                ('stage_started_at', models.DateTimeField(blank=True, null=True)),
-                ('deadline', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='deadline')),
-                ('warn_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('alert', models.CharField(choices=[('none', 'In time'), ('yellow', 'Warning'), ('red', 'Overdue')], default='none', max_length=6, verbose_name='time status')),
-                ('overdue_count', models.PositiveSmallIntegerField(default=0)),
-                ('rework_count', models.PositiveSmallIntegerField(default=0, verbose_name='reworks')),
-                ('extension_requested', models.BooleanField(default=False)),
-                ('extension_reason', models.TextField(blank=True)),
-                ('extension_hours', models.PositiveIntegerField(blank=True, null=True)),
-                ('supervised', models.BooleanField(default=False, verbose_name='supervised')),
-                ('urge_count', models.PositiveSmallIntegerField(default=0)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='satisfaction')),
-                ('rating_comment', models.TextField(blank=True, verbose_name='comment')),
-                ('rated_at', models.DateTimeField(blank=True, null=True)),
-                ('idempotency_key', models.CharField(blank=True, max_length=64, null=True)),
-                ('request_fingerprint', models.CharField(blank=True, max_length=64)),
-                ('reported_at', models.DateTimeField(db_index=True, verbose_name='reported at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='access.department', verbose_name='handling department')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='geo.orgunit', verbose_name='grid')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='handled_cases', to=settings.AUTH_USER_MODEL, verbose_name='handler')),
-                ('handling_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='handling unit')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='cases.case', verbose_name='merged into')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reported_cases', to=settings.AUTH_USER_MODEL, verbose_name='reporter')),
-                ('responsible_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='responsible unit')),
-                ('suggested_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='access.department')),
-                ('suggested_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geo.orgunit')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.category', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="case number")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("patrol", "Grid worker patrol"),
+                            ("resident", "Resident report"),
+                            ("hotline", "12345 hotline"),
+                            ("sensor", "Sensor"),
+                            ("campaign", "Campaign"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "Normal"), ("urgent", "Urgent"), ("critical", "Critical")],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("lon", models.FloatField(verbose_name="longitude")),
+                ("lat", models.FloatField(verbose_name="latitude")),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                ("level", models.PositiveSmallIntegerField(verbose_name="responsible level")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("registered", "Registered"),
+                            ("rejected", "Rejected"),
+                            ("merged", "Merged"),
+                            ("dispatched", "Dispatched"),
+                            ("returned", "Returned"),
+                            ("in_progress", "In progress"),
+                            ("handled", "Handled"),
+                            ("verified", "Verified"),
+                            ("closed", "Closed"),
+                            ("suspended", "Suspended"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "resume_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reported", "Reported"),
+                            ("registered", "Registered"),
+                            ("rejected", "Rejected"),
+                            ("merged", "Merged"),
+                            ("dispatched", "Dispatched"),
+                            ("returned", "Returned"),
+                            ("in_progress", "In progress"),
+                            ("handled", "Handled"),
+                            ("verified", "Verified"),
+                            ("closed", "Closed"),
+                            ("suspended", "Suspended"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("suspended_at", models.DateTimeField(blank=True, null=True)),
+                ("caller_name", models.CharField(blank=True, max_length=50, verbose_name="caller's name")),
+                ("caller_phone", models.CharField(blank=True, max_length=20, verbose_name="caller's phone")),
+                (
+                    "hotline_ref",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=40, verbose_name="hotline ticket number"
+                    ),
+                ),
+                (
+                    "hide_reporter",
+                    models.BooleanField(default=False, verbose_name="hide the reporter from the public"),
+                ),
+                ("self_handled", models.BooleanField(default=False, verbose_name="handled on the spot")),
+                ("result", models.TextField(blank=True, verbose_name="handling result")),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("register", "Register"),
+                            ("dispatch", "Dispatch"),
+                            ("handle", "Handle"),
+                            ("verify", "Verify"),
+                        ],
+                        max_length=10,
+                        verbose_name="timed stage",
+                    ),
+                ),
+                ("stage_started_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "deadline",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="deadline"),
+                ),
+                ("warn_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "alert",
+                    models.CharField(
+                        choices=[("none", "In time"), ("yellow", "Warning"), ("red", "Overdue")],
+                        default="none",
+                        max_length=6,
+                        verbose_name="time status",
+                    ),
+                ),
+                ("overdue_count", models.PositiveSmallIntegerField(default=0)),
+                ("rework_count", models.PositiveSmallIntegerField(default=0, verbose_name="reworks")),
+                ("extension_requested", models.BooleanField(default=False)),
+                ("extension_reason", models.TextField(blank=True)),
+                ("extension_hours", models.PositiveIntegerField(blank=True, null=True)),
+                ("supervised", models.BooleanField(default=False, verbose_name="supervised")),
+                ("urge_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="satisfaction"),
+                ),
+                ("rating_comment", models.TextField(blank=True, verbose_name="comment")),
+                ("rated_at", models.DateTimeField(blank=True, null=True)),
+                ("idempotency_key", models.CharField(blank=True, max_length=64, null=True)),
+                ("request_fingerprint", models.CharField(blank=True, max_length=64)),
+                ("reported_at", models.DateTimeField(db_index=True, verbose_name="reported at")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="access.department",
+                        verbose_name="handling department",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="geo.orgunit",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="handled_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handler",
+                    ),
+                ),
+                (
+                    "handling_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="handling unit",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="cases.case",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reported_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reporter",
+                    ),
+                ),
+                (
+                    "responsible_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
+                (
+                    "suggested_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="access.department",
+                    ),
+                ),
+                (
+                    "suggested_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="geo.orgunit",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-reported_at', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-reported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ResponsibilityRule',
+            name="ResponsibilityRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='area')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='cases.category', verbose_name='category')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.department', verbose_name='department')),
-                ('handling_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='handling unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="cases.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "handling_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="handling unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'responsibility rule',
-                'verbose_name_plural': 'responsibility list',
+                "verbose_name": "responsibility rule",
+                "verbose_name_plural": "responsibility list",
             },
         ),
         migrations.CreateModel(
-            name='TimeLimit',
+            name="TimeLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('critical', 'Critical')], max_length=10, verbose_name='urgency')),
-                ('stage', models.CharField(choices=[('register', 'Register'), ('dispatch', 'Dispatch'), ('handle', 'Handle'), ('verify', 'Verify')], max_length=10, verbose_name='stage')),
-                ('amount', models.PositiveIntegerField(verbose_name='limit')),
-                ('unit', models.CharField(choices=[('hours', 'working hours'), ('days', 'working days')], default='hours', max_length=5, verbose_name='unit')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='limits', to='cases.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "Normal"), ("urgent", "Urgent"), ("critical", "Critical")],
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("register", "Register"),
+                            ("dispatch", "Dispatch"),
+                            ("handle", "Handle"),
+                            ("verify", "Verify"),
+                        ],
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("amount", models.PositiveIntegerField(verbose_name="limit")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("hours", "working hours"), ("days", "working days")],
+                        default="hours",
+                        max_length=5,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="limits",
+                        to="cases.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'time limit',
-                'verbose_name_plural': 'time limits',
+                "verbose_name": "time limit",
+                "verbose_name_plural": "time limits",
             },
         ),
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('action', models.CharField(max_length=24, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=12)),
-                ('to_state', models.CharField(blank=True, max_length=12)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                ("action", models.CharField(max_length=24, verbose_name="action")),
+                ("from_state", models.CharField(blank=True, max_length=12)),
+                ("to_state", models.CharField(blank=True, max_length=12)),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="timeline", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'timeline entry',
-                'verbose_name_plural': 'timeline',
-                'ordering': ['at', 'id'],
+                "verbose_name": "timeline entry",
+                "verbose_name_plural": "timeline",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CasePhoto',
+            name="CasePhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('report', 'At report'), ('handled', 'After handling'), ('verify', 'At verification')], max_length=8)),
-                ('image', models.ImageField(height_field='height', upload_to=gridgov.cases.models._photo_path, width_field='width')),
-                ('thumbnail', models.ImageField(upload_to=gridgov.cases.models._photo_path)),
-                ('width', models.PositiveIntegerField(default=0)),
-                ('height', models.PositiveIntegerField(default=0)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='cases.case')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('timeline_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='photos', to='cases.timelineentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report", "At report"),
+                            ("handled", "After handling"),
+                            ("verify", "At verification"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        height_field="height", upload_to=gridgov.cases.models._photo_path, width_field="width"
+                    ),
+                ),
+                ("thumbnail", models.ImageField(upload_to=gridgov.cases.models._photo_path)),
+                ("width", models.PositiveIntegerField(default=0)),
+                ("height", models.PositiveIntegerField(default=0)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="photos", to="cases.case"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "timeline_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="photos",
+                        to="cases.timelineentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['org_path', 'state'], name='cases_path_state', opclasses=['varchar_pattern_ops', 'varchar_pattern_ops']),
+            model_name="case",
+            index=models.Index(
+                fields=["org_path", "state"],
+                name="cases_path_state",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', 'deadline'], name='cases_state_deadline'),
+            model_name="case",
+            index=models.Index(fields=["state", "deadline"], name="cases_state_deadline"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['department', 'state'], name='cases_department_state'),
+            model_name="case",
+            index=models.Index(fields=["department", "state"], name="cases_department_state"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('reporter', 'idempotency_key'), name='cases_idempotency_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("reporter", "idempotency_key"), name="cases_idempotency_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='cases_rating_1_to_5'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="cases_rating_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibilityrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('department__isnull', False), ('handling_unit__isnull', True)), models.Q(('department__isnull', True), ('handling_unit__isnull', False)), _connector='OR'), name='cases_rule_one_handler'),
+            model_name="responsibilityrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("department__isnull", False), ("handling_unit__isnull", True)),
+                    models.Q(("department__isnull", True), ("handling_unit__isnull", False)),
+                    _connector="OR",
+                ),
+                name="cases_rule_one_handler",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timelimit',
-            constraint=models.UniqueConstraint(fields=('category', 'urgency', 'stage'), name='cases_limit_unique'),
+            model_name="timelimit",
+            constraint=models.UniqueConstraint(
+                fields=("category", "urgency", "stage"), name="cases_limit_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timelimit',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='cases_limit_positive'),
+            model_name="timelimit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="cases_limit_positive"
+            ),
         ),
     ]

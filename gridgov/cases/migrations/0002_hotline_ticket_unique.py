@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_initial'),
-        ('cases', '0001_initial'),
-        ('geo', '0001_initial'),
+        ("access", "0001_initial"),
+        ("cases", "0001_initial"),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('source', 'hotline'), models.Q(('hotline_ref', ''), _negated=True)), fields=('hotline_ref',), name='cases_hotline_ref_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source", "hotline"), models.Q(("hotline_ref", ""), _negated=True)),
+                fields=("hotline_ref",),
+                name="cases_hotline_ref_unique",
+            ),
         ),
     ]

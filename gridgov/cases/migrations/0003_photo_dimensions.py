@@ -6,15 +6,14 @@ import gridgov.cases.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_hotline_ticket_unique'),
+        ("cases", "0002_hotline_ticket_unique"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='casephoto',
-            name='image',
+            model_name="casephoto",
+            name="image",
             field=models.ImageField(upload_to=gridgov.cases.models._photo_path),
         ),
     ]

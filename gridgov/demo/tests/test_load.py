@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _demo(*args: str) -> str:
+    # The registry only for the demo accounts' grids: quick, and test_registry_demo.py checks
+    # the full one.
     out = StringIO()
-    call_command("demo", *args, stdout=out)
+    call_command("demo", "--registry-grids", "0", *args, stdout=out)
     return out.getvalue()
 
 
@@ -116,9 +118,36 @@ def test_demo_cases_stand_at_every_stage_with_their_timelines():
 
     _demo()
     states = set(Case.objects.values_list("state", flat=True))
-    assert {State.REPORTED, State.REGISTERED, State.DISPATCHED, State.IN_PROGRESS, State.HANDLED,
-            State.CLOSED} <= states
+    assert {
+        State.REPORTED,
+        State.REGISTERED,
+        State.DISPATCHED,
+        State.IN_PROGRESS,
+        State.HANDLED,
+        State.CLOSED,
+    } <= states
     for case in Case.objects.prefetch_related("timeline"):
         assert case.timeline.last().to_state == case.state
     assert Case.objects.filter(self_handled=True, state=State.HANDLED).count() == 1
     assert Case.objects.filter(rating__isnull=False).count() == 1
+
+
+def test_registry_grids_fills_the_demo_accounts_grids_and_that_many_others():
+    from gridgov.people.models import Building, Person
+
+    _demo("--registry-grids", "2")
+    community = OrgUnit.objects.get(code="150502001").children.order_by("code").first()
+    filled = set(Person.objects.values_list("grid__code", flat=True).distinct())
+    demo_grids = set(community.children.values_list("code", flat=True)) | {"150502002001001"}
+    assert demo_grids <= filled
+    assert len(filled - demo_grids) == 2
+    assert set(Building.objects.values_list("grid__code", flat=True).distinct()) == filled
+    registry = AuditEntry.objects.get(action="demo.load").details["registry"]
+    assert registry["grids"] == len(filled)
+    assert registry["persons"] == Person.objects.count()
+
+
+def test_refuses_a_negative_number_of_registry_grids_and_writes_nothing():
+    with translation.override("en"), pytest.raises(CommandError, match="registry grids"):
+        _demo("--registry-grids", "-1")
+    assert not OrgUnit.objects.exists()

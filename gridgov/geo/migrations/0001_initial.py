@@ -5,51 +5,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='GeometryVersion',
+            name="GeometryVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0)),
-                ('changed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0)),
+                ("changed_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'geometry version',
+                "verbose_name": "geometry version",
             },
         ),
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=15, unique=True, verbose_name='code')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'District'), (2, 'Street / town / sumu'), (3, 'Community / village / gacha'), (4, 'Grid')], db_index=True, verbose_name='level')),
-                ('kind', models.CharField(choices=[('district', 'District'), ('subdistrict', 'Sub-district'), ('town', 'Town'), ('sumu', 'Sumu'), ('township', 'Township'), ('community', 'Community'), ('village', 'Village'), ('gacha', 'Gacha'), ('grid', 'Grid')], max_length=16, verbose_name='kind')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='Chinese name')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='English name')),
-                ('path', models.CharField(max_length=40, unique=True, verbose_name='path')),
-                ('geometry', models.JSONField(blank=True, null=True, verbose_name='boundary')),
-                ('min_lon', models.FloatField(blank=True, null=True)),
-                ('min_lat', models.FloatField(blank=True, null=True)),
-                ('max_lon', models.FloatField(blank=True, null=True)),
-                ('max_lat', models.FloatField(blank=True, null=True)),
-                ('area_m2', models.FloatField(blank=True, null=True, verbose_name='area (m²)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='merged into')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.orgunit', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=15, unique=True, verbose_name="code")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "District"),
+                            (2, "Street / town / sumu"),
+                            (3, "Community / village / gacha"),
+                            (4, "Grid"),
+                        ],
+                        db_index=True,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "District"),
+                            ("subdistrict", "Sub-district"),
+                            ("town", "Town"),
+                            ("sumu", "Sumu"),
+                            ("township", "Township"),
+                            ("community", "Community"),
+                            ("village", "Village"),
+                            ("gacha", "Gacha"),
+                            ("grid", "Grid"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_zh", models.CharField(max_length=100, verbose_name="Chinese name")),
+                ("name_en", models.CharField(blank=True, max_length=150, verbose_name="English name")),
+                ("path", models.CharField(max_length=40, unique=True, verbose_name="path")),
+                ("geometry", models.JSONField(blank=True, null=True, verbose_name="boundary")),
+                ("min_lon", models.FloatField(blank=True, null=True)),
+                ("min_lat", models.FloatField(blank=True, null=True)),
+                ("max_lon", models.FloatField(blank=True, null=True)),
+                ("max_lat", models.FloatField(blank=True, null=True)),
+                ("area_m2", models.FloatField(blank=True, null=True, verbose_name="area (m²)")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="geo.orgunit",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'org unit',
-                'verbose_name_plural': 'org units',
-                'ordering': ['path'],
-                'indexes': [models.Index(fields=['path'], name='geo_unit_path_prefix', opclasses=['varchar_pattern_ops']), models.Index(fields=['min_lon', 'max_lon', 'min_lat', 'max_lat'], name='geo_unit_bbox')],
+                "verbose_name": "org unit",
+                "verbose_name_plural": "org units",
+                "ordering": ["path"],
+                "indexes": [
+                    models.Index(
+                        fields=["path"], name="geo_unit_path_prefix", opclasses=["varchar_pattern_ops"]
+                    ),
+                    models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="geo_unit_bbox"),
+                ],
             },
         ),
     ]

@@ -86,9 +86,7 @@ def test_split_prints_both_grids(block, tmp_path, wrap):
         ),
         ((GRID,), {"type": "LineString", "coordinates": [[LON0, LAT0]]}, "LINE_FILE: "),
     ],
-    ids=[
-        "unknown", "not-a-grid", "missing-file", "not-json", "polygon", "no-feature", "misses", "one-point"
-    ],
+    ids=["unknown", "not-a-grid", "missing-file", "not-json", "polygon", "no-feature", "misses", "one-point"],
 )
 def test_split_rejects_bad_input_and_changes_nothing(block, tmp_path, args, content, expected):
     path = tmp_path / "absent.geojson" if content is None else write(tmp_path, content)

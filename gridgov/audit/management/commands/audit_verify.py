@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--anchor", action="append", default=[], metavar="SEQ:HASH",
+            "--anchor",
+            action="append",
+            default=[],
+            metavar="SEQ:HASH",
             help="a head hash recorded earlier outside the system; the chain must still contain it",
         )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from gridgov.access.roles import Role
 from gridgov.demo.accounts import DEFAULT_PASSWORD, DemoError, Login
 from gridgov.demo.district import DEFAULT_SEED, SCALES
+from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS
 from gridgov.demo.services import load_demo
 
 
@@ -26,14 +27,33 @@ class Command(BaseCommand):
         )
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password of every demo account.")
         parser.add_argument(
+            "--registry-grids",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Fill the demo accounts' grids and N other grids with a registry "
+            f"(default: every grid at small scale, {DISTRICT_REGISTRY_GRIDS} at district scale).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing (but print the logins) when org units already exist.",
         )
 
-    def handle(self, *args, scale: str, seed: int, password: str, if_empty: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        scale: str,
+        seed: int,
+        password: str,
+        if_empty: bool,
+        registry_grids: int | None,
+        **options,
+    ) -> None:
         try:
-            result = load_demo(scale=scale, seed=seed, password=password, if_empty=if_empty)
+            result = load_demo(
+                scale=scale, seed=seed, password=password, if_empty=if_empty, registry_grids=registry_grids
+            )
         except DemoError as exc:
             raise CommandError(str(exc)) from None
         if result.loaded:
@@ -41,6 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(_("Demo district loaded: %(summary)s.") % {"summary": summary})
             )
+            registry = ", ".join(f"{kind} {count}" for kind, count in sorted(result.registry.items()))
+            self.stdout.write(_("Registry: %(summary)s.") % {"summary": registry})
         else:
             self.stdout.write(_("Org units already exist; the demo was not loaded again."))
         self.stdout.write(self._table(result.logins))
