@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -460,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true", help="search: EXPLAIN ANALYZE the slowest lookups")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
+    # A stopped run still drops its database and temporary files (the `finally` blocks run).
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     if args.part == "search":
         return search_postgresql(args)
     return import_sqlite(args) if args.sqlite else import_postgresql(args)
