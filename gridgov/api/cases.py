@@ -45,6 +45,7 @@ from gridgov.api.case_serializers import (
     category_tree,
     resident_view,
 )
+from gridgov.api.filters import StrictChoiceFilter
 from gridgov.api.keyset import KeysetPagination
 from gridgov.api.permissions import policy
 from gridgov.cases import workflow
@@ -178,7 +179,7 @@ class CaseFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(method="filter_unit", help_text="Org-unit code: cases in its area.")
     department = django_filters.CharFilter(method="filter_department", help_text="Addressed department code.")
     overdue = StrictBooleanFilter(method="filter_overdue", help_text="true: red only; false: not red.")
-    alert = django_filters.ChoiceFilter(choices=Alert.choices)
+    alert = StrictChoiceFilter(choices=Alert.choices)
     source = django_filters.MultipleChoiceFilter(choices=Source.choices)
     reported_after = MomentFilter(
         field_name="reported_at", lookup_expr="gte", help_text="ISO date or date-time, inclusive."

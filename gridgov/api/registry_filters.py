@@ -8,14 +8,13 @@ people.search.persons_matching, the one place that knows how persons are found.
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
-from django_filters.fields import ChoiceField
 from rest_framework.exceptions import ValidationError
 
 from gridgov.access.scope import in_scope, jurisdiction_paths, path_filter
 from gridgov.api.cases import MomentFilter
+from gridgov.api.filters import StrictChoiceFilter
 from gridgov.geo.models import OrgUnit
 from gridgov.people.models import (
     Building,
@@ -37,22 +36,6 @@ from gridgov.people.search import PersonQuery, persons_matching
 from gridgov.people.visibility import LEVEL_PERMISSION, visible_tags_q
 
 VIEW = "people.view"
-
-
-class PresentChoiceField(ChoiceField):
-    """A choice that must be one of the listed values whenever the parameter is sent: an empty
-    `kind=` is refused like any other unknown value rather than read as "any"."""
-
-    def clean(self, value):
-        if value == "":
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            )
-        return super().clean(value)
-
-
-class StrictChoiceFilter(django_filters.ChoiceFilter):
-    field_class = PresentChoiceField
 
 
 def visible_levels(user) -> list[int]:

@@ -98,6 +98,8 @@ def test_filters(world):
         ("unit=999", "unit"),
         ("department=nope", "department"),
         ("overdue=maybe", "overdue"),
+        ("alert=", "alert"),
+        ("alert=purple", "alert"),
         ("supervised=2", "supervised"),
         ("reported_after=2026-13-01", "reported_after"),
         ("reported_before=last+week", "reported_before"),

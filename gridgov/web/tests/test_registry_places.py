@@ -201,7 +201,9 @@ def _cell_houses(matrix, floor: int, unit: int) -> list[str]:
 
 def test_building_matrix_has_floors_from_the_top_and_units_as_columns(client, reg):
     building = reg.buildings["a"]
-    response = _login(client, reg, Role.GRID_WORKER).get(f"/registry/buildings/{building.pk}/")
+    response = _login(client, reg, Role.GRID_WORKER).get(
+        f"/registry/buildings/{building.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
     matrix = response.context["matrix"]
     assert matrix.units == [1, 2]
     assert [row.floor for row in matrix.rows] == [6, 5, 4, 3, 2, 1]
