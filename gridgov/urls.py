@@ -12,5 +12,11 @@ urlpatterns = [
     path("api/", include("gridgov.api.urls")),
     path("audit/", include("gridgov.audit.urls")),
     path("inbox/", include("gridgov.inbox.urls")),
+    path("open311/", include("gridgov.open311.urls")),
+    path("resident/", include("gridgov.residents.urls")),
+    path("community/", include("gridgov.community.urls")),
+    path("volunteers/", include("gridgov.volunteers.urls")),
+    # The resident portal (/r/…) and the public map (/public/…).
+    path("", include("gridgov.participation.urls")),
     path("", include("gridgov.web.urls")),
 ]

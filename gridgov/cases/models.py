@@ -34,6 +34,7 @@ class Source(models.TextChoices):
     HOTLINE = "hotline", _("12345 hotline")
     SENSOR = "sensor", _("Sensor")
     CAMPAIGN = "campaign", _("Campaign")
+    OPEN311 = "open311", _("Open311 client")
 
 
 class Alert(models.TextChoices):
