@@ -16,10 +16,8 @@ import json
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
-from rest_framework.utils.urls import replace_query_param
 
 from gridgov.api.keyset import KeysetPagination
-from gridgov.api.pagination import _whole_number
 
 _LARGEST_ID = 2**63 - 1  # a BigAutoField
 
@@ -47,25 +45,11 @@ class IdKeysetPagination(KeysetPagination):
 
     Same parameters and answer as the case list's KeysetPagination ({"next", "results"})."""
 
-    def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list:
-        limit = _whole_number(request, self.limit_query_param, minimum=1)
-        self.limit = self.default_limit if limit is None else min(limit, self.max_limit)
-        self.request = request
-        cursors = request.query_params.getlist(self.cursor_query_param)
-        if len(cursors) > 1:
-            raise ValidationError({self.cursor_query_param: [_("Give this parameter once.")]})
-        if cursors:
-            queryset = queryset.filter(pk__gt=decode_id_cursor(cursors[0], field=self.cursor_query_param))
-        # One row more than asked tells whether a next page exists, without counting.
-        rows = list(queryset.order_by("pk")[: self.limit + 1])
-        self.has_next = len(rows) > self.limit
-        rows = rows[: self.limit]
-        self.last = rows[-1] if rows else None
-        return rows
+    def ordering(self) -> tuple[str, ...]:
+        return ("pk",)
 
-    def get_next_link(self) -> str | None:
-        if not self.has_next or self.last is None:
-            return None
-        url = self.request.build_absolute_uri()
-        url = replace_query_param(url, self.limit_query_param, self.limit)
-        return replace_query_param(url, self.cursor_query_param, encode_id_cursor(self.last.pk))
+    def after(self, queryset: QuerySet, cursor: str) -> QuerySet:
+        return queryset.filter(pk__gt=decode_id_cursor(cursor, field=self.cursor_query_param))
+
+    def cursor_of(self, row) -> str:
+        return encode_id_cursor(row.pk)

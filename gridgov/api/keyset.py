@@ -59,24 +59,32 @@ class KeysetPagination(BasePagination):
         if len(cursors) > 1:
             raise ValidationError({self.cursor_query_param: [_("Give this parameter once.")]})
         if cursors:
-            at, pk = decode_cursor(cursors[0], field=self.cursor_query_param)
-            queryset = queryset.filter(
-                Q(**{f"{self.time_field}__lt": at}) | Q(**{self.time_field: at, "pk__lt": pk})
-            )
+            queryset = self.after(queryset, cursors[0])
         # One row more than asked tells whether a next page exists, without counting.
-        rows = list(queryset.order_by(f"-{self.time_field}", "-pk")[: self.limit + 1])
+        rows = list(queryset.order_by(*self.ordering())[: self.limit + 1])
         self.has_next = len(rows) > self.limit
         rows = rows[: self.limit]
         self.last = rows[-1] if rows else None
         return rows
 
+    # What a subclass with another order changes: the order, the filter a cursor stands for and
+    # the cursor of a row.
+    def ordering(self) -> tuple[str, ...]:
+        return (f"-{self.time_field}", "-pk")
+
+    def after(self, queryset: QuerySet, cursor: str) -> QuerySet:
+        at, pk = decode_cursor(cursor, field=self.cursor_query_param)
+        return queryset.filter(Q(**{f"{self.time_field}__lt": at}) | Q(**{self.time_field: at, "pk__lt": pk}))
+
+    def cursor_of(self, row) -> str:
+        return encode_cursor(getattr(row, self.time_field), row.pk)
+
     def get_next_link(self) -> str | None:
         if not self.has_next or self.last is None:
             return None
-        cursor = encode_cursor(getattr(self.last, self.time_field), self.last.pk)
         url = self.request.build_absolute_uri()
         url = replace_query_param(url, self.limit_query_param, self.limit)
-        return replace_query_param(url, self.cursor_query_param, cursor)
+        return replace_query_param(url, self.cursor_query_param, self.cursor_of(self.last))
 
     def get_paginated_response(self, data) -> Response:
         return Response({"next": self.get_next_link(), "results": data})
