@@ -24,7 +24,7 @@ from gridgov.web.registry.place_common import (
     map_context,
     page_of,
     point_of,
-    save_in_jurisdiction,
+    save_form,
     unit_asked,
 )
 from gridgov.web.registry.place_forms import ComponentFilterForm, ComponentForm, PhotoForm, add_service_error
@@ -110,32 +110,27 @@ def component_photo(request, pk: int, photo_id: int, size: str):
 
 
 def _render_form(request, form, component: Component | None, status: int = 200):
+    if status != 200 and request.FILES and "photos" not in form.errors:
+        form.add_error("photos", _("Choose the photos again: a page sent back with errors cannot keep them."))
     context = {"form": form, "component": component, **map_context(request.user)}
     return render(request, "web/registry/component_form.html", context, status=status)
 
 
 def _save(request, form: ComponentForm, component: Component | None):
-    if not form.is_valid():
-        return _render_form(request, form, component, status=400)
-    record = form.instance
-    photos = form.cleaned_data["photos"]
-
-    def save() -> None:
+    def save(record: Component) -> None:
         services.save_component(record, actor=request.user, request=request)
+        photos = form.cleaned_data["photos"]
         if photos:
             add_component_photos(record, photos, actor=request.user, request=request)
 
-    try:
-        save_in_jurisdiction(request.user, record, save)
-    except RegistryError as error:
-        add_service_error(form, error.field, error.message)
-        if request.FILES and error.field != "photos":
-            form.add_error(
-                "photos", _("Choose the photos again: a page sent back with errors cannot keep them.")
-            )
-        return _render_form(request, form, component, status=400)
-    messages.success(request, _("Component saved."))
-    return redirect("registry:component", pk=record.pk)
+    return save_form(
+        request,
+        form,
+        render_form=lambda form, status: _render_form(request, form, component, status),
+        save=save,
+        saved_message=_("Component saved."),
+        detail_url="registry:component",
+    )
 
 
 @permission_required(EDIT)

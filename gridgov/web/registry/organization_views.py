@@ -3,8 +3,7 @@ masked, revealed only through registry:reveal), and the create/edit form."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -15,7 +14,6 @@ from gridgov.people.listings import OrganizationFilter, organizations_in
 from gridgov.people.models import Building, Organization
 from gridgov.people.quality import inspection_overdue
 from gridgov.people.reveal import RevealError, reveal, reveals_left
-from gridgov.people.services import RegistryError
 from gridgov.web.permissions import permission_required
 from gridgov.web.registry.place_common import (
     EDIT,
@@ -23,10 +21,10 @@ from gridgov.web.registry.place_common import (
     map_context,
     page_of,
     point_of,
-    save_in_jurisdiction,
+    save_form,
     unit_asked,
 )
-from gridgov.web.registry.place_forms import OrganizationFilterForm, OrganizationForm, add_service_error
+from gridgov.web.registry.place_forms import OrganizationFilterForm, OrganizationForm
 
 REVEAL = "people.reveal"
 REVEAL_STATUS = {"forbidden": 403, "rate_limited": 429}
@@ -120,23 +118,16 @@ def _render_form(request, form, organization: Organization | None, status: int =
 
 
 def _save(request, form: OrganizationForm, organization: Organization | None):
-    if not form.is_valid():
-        return _render_form(request, form, organization, status=400)
-    record = form.instance
-    phone = form.contact_phone_argument()
-    try:
-        save_in_jurisdiction(
-            request.user,
-            record,
-            lambda: services.save_organization(
-                record, actor=request.user, request=request, contact_phone=phone
-            ),
-        )
-    except RegistryError as error:
-        add_service_error(form, error.field, error.message)
-        return _render_form(request, form, organization, status=400)
-    messages.success(request, _("Organization saved."))
-    return redirect("registry:organization", pk=record.pk)
+    return save_form(
+        request,
+        form,
+        render_form=lambda form, status: _render_form(request, form, organization, status),
+        save=lambda record: services.save_organization(
+            record, actor=request.user, request=request, contact_phone=form.contact_phone_argument()
+        ),
+        saved_message=_("Organization saved."),
+        detail_url="registry:organization",
+    )
 
 
 @permission_required(EDIT)

@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from gridgov.access.scope import get_for_user, in_scope
 from gridgov.geo import queries as units
 from gridgov.geo.models import OrgUnit
 from gridgov.people.services import RegistryError
+from gridgov.web.registry.place_forms import add_service_error
 
 VIEW = "people.view"
 EDIT = "people.edit"
@@ -53,6 +56,30 @@ def save_in_jurisdiction(user, record, save: Callable[[], object], *, field: str
             record.pk = None
             record._state.adding = True
         raise
+
+
+def save_form(
+    request,
+    form,
+    *,
+    render_form: Callable[[object, int], HttpResponse],
+    save: Callable[[object], object],
+    saved_message: str,
+    detail_url: str,
+) -> HttpResponse:
+    """The POST half of a record form: validate, run `save(record)` (a people.services action)
+    inside the writer's jurisdiction, then go to the record's page; a refusal comes back as a
+    field error on the form (400), nothing saved."""
+    if not form.is_valid():
+        return render_form(form, 400)
+    record = form.instance
+    try:
+        save_in_jurisdiction(request.user, record, lambda: save(record))
+    except RegistryError as error:
+        add_service_error(form, error.field, error.message)
+        return render_form(form, 400)
+    messages.success(request, saved_message)
+    return redirect(detail_url, pk=record.pk)
 
 
 def map_context(user=None, point: dict | None = None) -> dict:

@@ -33,7 +33,7 @@ from gridgov.web.registry.place_common import (
     map_context,
     page_of,
     point_of,
-    save_in_jurisdiction,
+    save_form,
     unit_asked,
 )
 from gridgov.web.registry.place_forms import (
@@ -126,18 +126,14 @@ def _render_building_form(request, form, building: Building | None, status: int 
 
 
 def _save_building(request, form: BuildingForm, building: Building | None):
-    if not form.is_valid():
-        return _render_building_form(request, form, building, status=400)
-    record = form.instance
-    try:
-        save_in_jurisdiction(
-            request.user, record, lambda: services.save_building(record, actor=request.user, request=request)
-        )
-    except RegistryError as error:
-        add_service_error(form, error.field, error.message)
-        return _render_building_form(request, form, building, status=400)
-    messages.success(request, _("Building saved."))
-    return redirect("registry:building", pk=record.pk)
+    return save_form(
+        request,
+        form,
+        render_form=lambda form, status: _render_building_form(request, form, building, status),
+        save=lambda record: services.save_building(record, actor=request.user, request=request),
+        saved_message=_("Building saved."),
+        detail_url="registry:building",
+    )
 
 
 @permission_required(EDIT)
@@ -198,19 +194,15 @@ def _render_house_form(request, form, building: Building, house: House | None, s
 
 
 def _save_house(request, form: HouseForm, building: Building, house: House | None):
-    if not form.is_valid():
-        return _render_house_form(request, form, building, house, status=400)
-    record = form.instance
-    record.building = building
-    try:
-        save_in_jurisdiction(
-            request.user, record, lambda: services.save_house(record, actor=request.user, request=request)
-        )
-    except RegistryError as error:
-        add_service_error(form, error.field, error.message)
-        return _render_house_form(request, form, building, house, status=400)
-    messages.success(request, _("House saved."))
-    return redirect("registry:house", pk=record.pk)
+    form.instance.building = building
+    return save_form(
+        request,
+        form,
+        render_form=lambda form, status: _render_house_form(request, form, building, house, status),
+        save=lambda record: services.save_house(record, actor=request.user, request=request),
+        saved_message=_("House saved."),
+        detail_url="registry:house",
+    )
 
 
 @permission_required(EDIT)
