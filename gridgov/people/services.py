@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -281,6 +282,17 @@ def save_building(building: Building, *, actor, request=None) -> Building:
     """Create or update a building; its grid follows from its point, and its houses (with their
     households and residents) follow the building. Raises RegistryError for a point in no grid."""
     _place_by_point(building)
+    if building.pk is not None:
+        _check_houses_fit(building)
+    if (
+        building.external_ref
+        and Building.objects.filter(grid_id=building.grid_id, external_ref=building.external_ref)
+        .exclude(pk=building.pk)
+        .exists()
+    ):
+        raise RegistryError(
+            "external_ref", _("Another building of this grid has this reference number."), "duplicate"
+        )
     fields = _changed_fields(
         building, ["name", "address", "kind", "lon", "lat", "floors", "units", "grid_id"]
     )
@@ -296,6 +308,21 @@ def save_building(building: Building, *, actor, request=None) -> Building:
         fields=fields,
     )
     return building
+
+
+def _check_houses_fit(building: Building) -> None:
+    """Refuse fewer floors or units than the building's registered houses use."""
+    used = House.objects.filter(building=building).aggregate(floor=Max("floor"), unit=Max("unit"))
+    if used["floor"] and building.floors < used["floor"]:
+        raise RegistryError(
+            "floors",
+            _("A registered house is on floor %(n)s; move or delete it first.") % {"n": used["floor"]},
+        )
+    if used["unit"] and building.units < used["unit"]:
+        raise RegistryError(
+            "units",
+            _("A registered house is in unit %(n)s; move or delete it first.") % {"n": used["unit"]},
+        )
 
 
 def _carry_houses(building: Building) -> None:

@@ -90,6 +90,33 @@ def test_building_moved_to_another_grid_carries_houses_households_and_residents(
     assert Building.objects.get(pk=building.pk).org_path == grid2.path
 
 
+def test_building_cannot_shrink_below_its_registered_houses(reg):
+    building = reg.buildings["a"]
+    highest = max(House.objects.filter(building=building).values_list("floor", flat=True))
+    building.floors = highest - 1
+    with pytest.raises(services.RegistryError) as error:
+        services.save_building(building, actor=reg.users[Role.DISTRICT_ADMIN])
+    assert error.value.field == "floors"
+    assert Building.objects.get(pk=building.pk).floors > highest - 1
+
+
+def test_building_reference_is_unique_in_its_grid(reg):
+    admin = reg.users[Role.DISTRICT_ADMIN]
+    first = reg.buildings["a"]
+    first.external_ref = "KEQ-7"
+    services.save_building(first, actor=admin)
+    neighbour = Building(name="和平小区2号楼", address="永清街道和平路2号", lon=122.05, lat=43.6)
+    neighbour.external_ref = "KEQ-7"
+    with pytest.raises(services.RegistryError) as error:
+        services.save_building(neighbour, actor=admin)
+    assert error.value.field == "external_ref"
+    assert not Building.objects.filter(name="和平小区2号楼").exists()
+    elsewhere = reg.buildings["b"]  # in the next grid: the same reference is allowed
+    elsewhere.external_ref = "KEQ-7"
+    services.save_building(elsewhere, actor=admin)
+    assert Building.objects.get(pk=elsewhere.pk).external_ref == "KEQ-7"
+
+
 def test_point_outside_every_grid_is_refused(reg):
     with pytest.raises(services.RegistryError) as error:
         services.save_building(
