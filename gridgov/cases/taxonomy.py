@@ -28,6 +28,8 @@ class Stage(models.TextChoices):
 class LimitUnit(models.TextChoices):
     WORKING_HOURS = "hours", _("working hours")
     WORKING_DAYS = "days", _("working days")
+    # Emergencies are answered at night and on holidays too: their clock never stops.
+    CLOCK_HOURS = "clock_hours", _("hours, around the clock")
 
 
 class Category(models.Model):
@@ -71,7 +73,7 @@ class TimeLimit(models.Model):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     amount = models.PositiveIntegerField(_("limit"))
     unit = models.CharField(
-        _("unit"), max_length=5, choices=LimitUnit.choices, default=LimitUnit.WORKING_HOURS
+        _("unit"), max_length=12, choices=LimitUnit.choices, default=LimitUnit.WORKING_HOURS
     )
 
     class Meta:

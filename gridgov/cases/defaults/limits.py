@@ -1,7 +1,9 @@
 """Default time limits: a profile per category, overridden for a few sub-categories.
 
-Each limit is (amount, unit) with unit "hours" (working hours) or "days" (working days):
-short stages in hours, handling in days, as digital urban management counts them. Critical
+Each limit is (amount, unit) with unit "hours" (working hours), "days" (working days) or
+"clock_hours" (hours around the clock): short stages in hours, handling in days, as digital
+urban management counts them; emergencies around the clock, since a burst heating pipe at night
+is answered at night. Critical
 means danger to people: the handling limit is the time to make the place safe, not to finish
 every repair.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 H = "hours"
 D = "days"
+C = "clock_hours"
 
 URGENCIES = ("normal", "urgent", "critical")
 STAGES = ("register", "dispatch", "handle", "verify")
@@ -56,11 +59,11 @@ PROFILES: dict[str, Profile] = {
         urgent=((1, H), (1, H), (1, D), (4, H)),
         critical=((1, H), (1, H), (2, H), (2, H)),
     ),
-    # Emergencies: the whole loop within hours.
+    # Emergencies: the whole loop within hours, night and holidays included.
     "emergency": _profile(
-        normal=((1, H), (1, H), (1, D), (4, H)),
-        urgent=((1, H), (1, H), (4, H), (2, H)),
-        critical=((1, H), (1, H), (2, H), (1, H)),
+        normal=((1, C), (1, C), (24, C), (4, C)),
+        urgent=((1, C), (1, C), (4, C), (2, C)),
+        critical=((1, C), (1, C), (2, C), (1, C)),
     ),
 }
 

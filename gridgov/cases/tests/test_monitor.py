@@ -19,7 +19,18 @@ from gridgov.access.roles import Role
 from gridgov.audit.models import AuditEntry
 from gridgov.calendar import days
 from gridgov.cases.errors import NotAllowed
-from gridgov.cases.models import Alert, Case, State, TimelineEntry
+from gridgov.cases.models import (
+    Alert,
+    Case,
+    Category,
+    LimitUnit,
+    ResponsibilityRule,
+    Stage,
+    State,
+    TimeLimit,
+    TimelineEntry,
+    Urgency,
+)
 from gridgov.cases.monitor import sweep_deadlines
 from gridgov.cases.testing import build_case_world, report
 from gridgov.cases.workflow import SYSTEM_NAME, act_as_system, perform
@@ -258,3 +269,35 @@ def test_the_task_sweeps_and_queues_its_next_run(world, time_machine, settings):
     assert sweep_task.call() == {"warned": 0, "overdue": 1, "escalated": 0, "notifications": 1}
     (queued,) = DBTaskResult.objects.filter(task_path=sweep_task.module_path)
     assert (queued.status, queued.run_after) == ("READY", at(11, 10, 1, 30))
+
+
+def test_around_the_clock_limits_run_through_the_night_and_the_weekend(
+    world, time_machine, django_capture_on_commit_callbacks
+):
+    """A burst heating pipe reported on a Friday evening: its clock-hour limits do not wait for
+    Monday, and a suspension carries the clock hours that were left."""
+    heating = Category.objects.create(code="16", name_zh="突发事件", name_en="Emergencies")
+    Category.objects.create(code="1603", parent=heating, name_zh="供热中断", name_en="Heating failure")
+    for urgency in Urgency.values:
+        for stage, amount in ((Stage.REGISTER, 1), (Stage.DISPATCH, 1), (Stage.HANDLE, 4), (Stage.VERIFY, 2)):
+            TimeLimit.objects.create(
+                category=heating, urgency=urgency, stage=stage, amount=amount, unit=LimitUnit.CLOCK_HOURS
+            )
+    ResponsibilityRule.objects.create(
+        category=heating, area=world.units["150502"], department=world.department
+    )
+    time_machine.move_to(at(13, 21, 0), tick=False)  # Friday 21:00
+    case = report(world, category="1603", description="楼道暖气管爆裂")
+    act(world, case, Role.COMMUNITY_ADMIN, "register")
+    act(world, case, Role.COMMUNITY_ADMIN, "dispatch", department=world.department.code)
+    case = act(world, case, Role.DEPARTMENT_HANDLER, "accept")
+    assert case.deadline == at(14, 1, 0)  # Saturday 01:00, not Monday morning
+    assert case.warn_at == at(14, 0, 12)  # 80 % of the 4 hours
+    assert sweep(time_machine, at(14, 0, 12), django_capture_on_commit_callbacks).warned == [case.pk]
+
+    time_machine.move_to(at(14, 0, 30), tick=False)
+    act(world, case, Role.COMMUNITY_ADMIN, "suspend", reason="等待停水")
+    time_machine.move_to(at(14, 6, 0), tick=False)
+    case = act(world, case, Role.COMMUNITY_ADMIN, "resume")
+    assert case.deadline == at(14, 6, 30)  # the half hour that was left, from 06:00
+    assert sweep(time_machine, at(14, 6, 30), django_capture_on_commit_callbacks).overdue == [case.pk]

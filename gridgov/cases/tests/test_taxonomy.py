@@ -16,7 +16,7 @@ from gridgov.access.testing import build_units
 from gridgov.audit.models import AuditEntry
 from gridgov.cases import admin_taxonomy  # noqa: F401  (registers the taxonomy admin)
 from gridgov.cases.defaults.categories import CATEGORIES
-from gridgov.cases.taxonomy import Category, ResponsibilityRule, Stage, TimeLimit, Urgency
+from gridgov.cases.taxonomy import Category, LimitUnit, ResponsibilityRule, Stage, TimeLimit, Urgency
 from gridgov.cases.taxonomy_services import LimitTable, load_defaults, suggest_handler, time_limit
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +103,11 @@ def test_every_category_has_every_limit_directly_or_inherited(loaded):
             for stage in Stage.values:
                 limit = time_limit(category, urgency, stage, table=table)
                 assert limit is not None, (category.code, urgency, stage)
-                assert limit[0] > 0 and limit[1] in ("hours", "days")
+                assert limit[0] > 0 and limit[1] in LimitUnit.values
     # A more urgent case never gets more time to be handled.
     for category in categories:
         handle = [time_limit(category, u, Stage.HANDLE, table=table) for u in Urgency.values]
-        hours = [amount * (8 if unit == "days" else 1) for amount, unit in handle]
+        hours = [amount * (8 if unit == LimitUnit.WORKING_DAYS else 1) for amount, unit in handle]
         assert hours == sorted(hours, reverse=True), category.code
 
 
@@ -151,7 +151,8 @@ def test_time_limit_uses_the_sub_category_then_its_parent(loaded):
     manhole = Category.objects.get(code="0101")
     assert time_limit(pothole, Urgency.NORMAL, Stage.HANDLE) == (5, "days")
     assert time_limit(pothole, Urgency.CRITICAL, Stage.HANDLE) == (4, "hours")
-    assert time_limit(manhole, Urgency.NORMAL, Stage.HANDLE) == (1, "days")  # its own limit
+    # Its own limit: an open manhole is an emergency, made safe within 24 hours, nights included.
+    assert time_limit(manhole, Urgency.NORMAL, Stage.HANDLE) == (24, "clock_hours")
 
     TimeLimit.objects.create(
         category=pothole, urgency=Urgency.NORMAL, stage=Stage.HANDLE, amount=3, unit="days"
