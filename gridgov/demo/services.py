@@ -18,6 +18,7 @@ from gridgov.demo.accounts import DemoError, Login
 from gridgov.demo.cases import create_demo_cases
 from gridgov.demo.district import DEFAULT_SEED, SCALES, build_district
 from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS, choose_registry_grids, create_demo_registry
+from gridgov.demo.resident_accounts import make_demo_resident
 from gridgov.geo.geojson_io import GeoImportError, import_collection
 from gridgov.geo.models import OrgUnit
 
@@ -90,6 +91,7 @@ def load_demo(
             showcase=[units["grid"], units["grid2"]],
             seed=seed,
         )
+        make_demo_resident(units["grid"])
         cases = create_demo_cases([units["grid"], units["grid2"]], seed)
         counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
         record(

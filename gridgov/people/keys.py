@@ -8,11 +8,13 @@ from django.db import models, transaction
 
 from gridgov.people import crypto, pii
 from gridgov.people.models import Organization, Person
+from gridgov.residents.models import RESIDENT_PHONE, ResidentProfile
 
 # model -> (token column, encryption context) pairs
 TOKEN_COLUMNS: dict[type[models.Model], tuple[tuple[str, str], ...]] = {
     Person: (("id_number_token", pii.ID_NUMBER), ("phone_token", pii.PHONE)),
     Organization: (("contact_phone_token", pii.CONTACT_PHONE),),
+    ResidentProfile: (("phone_token", RESIDENT_PHONE),),
 }
 
 

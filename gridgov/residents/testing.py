@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -31,3 +33,21 @@ def make_resident(phone: str, unit: OrgUnit, *, person: Person | None = None, na
         bound_at=timezone.now() if person is not None else None,
     )
     return user
+
+
+class OutboxSender:
+    """An SMS sender for tests: keeps (phone, text) in OUTBOX instead of sending."""
+
+    def send(self, phone: str, text: str) -> None:
+        OUTBOX.append((phone, text))
+
+
+OUTBOX: list[tuple[str, str]] = []
+
+
+def last_code(phone: str) -> str:
+    """The code of the last message OutboxSender took for `phone`."""
+    for to, text in reversed(OUTBOX):
+        if to == phone:
+            return re.search(r"(?<!\d)\d{6}(?!\d)", text).group(0)
+    raise AssertionError(f"no message to {phone[:3]}…")

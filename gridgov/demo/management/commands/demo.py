@@ -9,6 +9,7 @@ from gridgov.access.roles import Role
 from gridgov.demo.accounts import DEFAULT_PASSWORD, DemoError, Login
 from gridgov.demo.district import DEFAULT_SEED, SCALES
 from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS
+from gridgov.demo.resident_accounts import DEMO_RESIDENT_PHONE
 from gridgov.demo.services import load_demo
 
 
@@ -66,6 +67,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("Org units already exist; the demo was not loaded again."))
         self.stdout.write(self._table(result.logins))
+        self.stdout.write(
+            _(
+                "Residents sign in at /resident/signin/ with their mobile number: the demo resident's is "
+                "%(phone)s, and the one-time code appears in the server log (no SMS is sent)."
+            )
+            % {"phone": DEMO_RESIDENT_PHONE}
+        )
 
     def _table(self, logins: list[Login]) -> str:
         if not logins:
