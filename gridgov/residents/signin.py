@@ -27,7 +27,7 @@ from gridgov.residents import codes
 from gridgov.residents.errors import ResidentError
 from gridgov.residents.models import RESIDENT_PHONE, ResidentProfile
 
-DISPLAY_NAME_MAX = ResidentProfile._meta.get_field("display_name").max_length
+DISPLAY_NAME_MAX: int = ResidentProfile._meta.get_field("display_name").max_length or 30
 
 
 @dataclass(frozen=True)
@@ -131,4 +131,5 @@ def sign_in(phone_text: str, code_text: str, *, display_name: str = "", request=
                 details={"phone": masked, "reason": error.code},
             )
         raise error
+    assert profile is not None  # no error: the code was right and the account exists now
     return SignIn(user=profile.user, created=created)
