@@ -311,8 +311,7 @@ def _consultations(community: OrgUnit, admin, residents: list, persona, rng: ran
     ready = _proposal(
         residents[2 % len(residents)],
         "小区增设电动自行车集中充电棚",
-        "不少住户把电动车推进楼道或从窗户拉线充电，很危险。建议在小区东侧空地建一处充电棚，"
-        "按次扫码付费。",
+        "不少住户把电动车推进楼道或从窗户拉线充电，很危险。建议在小区东侧空地建一处充电棚，按次扫码付费。",
     )
     _gather_support(ready, residents, admin, persona)  # ready for a vote: staff decide next
 

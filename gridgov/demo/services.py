@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +17,14 @@ from gridgov.cases.taxonomy_services import load_defaults
 from gridgov.demo import accounts
 from gridgov.demo.accounts import DemoError, Login
 from gridgov.demo.cases import create_demo_cases
+from gridgov.demo.community import build_community_demo
 from gridgov.demo.district import DEFAULT_SEED, SCALES, build_district
 from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS, choose_registry_grids, create_demo_registry
 from gridgov.demo.resident_accounts import make_demo_resident
 from gridgov.geo.geojson_io import GeoImportError, import_collection
 from gridgov.geo.models import OrgUnit
+from gridgov.patrol import demo as patrol_demo
+from gridgov.volunteers import demo as volunteers_demo
 
 
 @dataclass
@@ -93,6 +97,10 @@ def load_demo(
         )
         make_demo_resident(units["grid"])
         cases = create_demo_cases([units["grid"], units["grid2"]], seed)
+        community = build_community_demo(seed)
+        users = get_user_model().objects
+        volunteers_demo.seed_demo(users.get(username="resident"), users.get(username="community_admin"))
+        patrol = patrol_demo.seed_demo()
         counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
         record(
             "demo.load",
@@ -105,6 +113,8 @@ def load_demo(
                 "users": [login.username for login in logins],
                 "cases": cases,
                 "registry": registry,
+                "community": community,
+                "patrol": patrol,
             },
         )
     return DemoResult(loaded=True, logins=logins, counts=counts, registry=registry)
