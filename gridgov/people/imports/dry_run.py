@@ -9,7 +9,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from gridgov.audit.log import record
-from gridgov.people.imports.batches import check_batch, discard_file, job_file, save_problems
+from gridgov.people.imports.batches import (
+    check_batch,
+    discard_file,
+    job_file,
+    old_objects_left_alone,
+    save_problems,
+)
 from gridgov.people.imports.context import ImportContext, Problem
 from gridgov.people.imports.files import ImportFileError, SourceRow, open_table
 from gridgov.people.imports.kinds import IMPORTERS
@@ -39,7 +45,11 @@ def check_job(job: ImportJob) -> ImportJob:
     pending: list[Problem] = []
     total = bad = 0
     try:
-        with job_file(job) as path, open_table(path, job.kind, name=job.original_name) as table:
+        with (
+            old_objects_left_alone(),
+            job_file(job) as path,
+            open_table(path, job.kind, name=job.original_name) as table,
+        ):
             rows: list[SourceRow] = []
             for row in table.rows:
                 rows.append(row)

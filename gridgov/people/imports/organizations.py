@@ -196,9 +196,12 @@ class OrganizationImporter:
 
 
 def _set_phone(organization: Organization, phone: str) -> bool:
-    if not phone or pii.index_of(phone, pii.CONTACT_PHONE) == organization.contact_phone_index:
+    if not phone:
         return False
-    sealed = pii.seal(phone, pii.CONTACT_PHONE)
+    index = pii.index_of(phone, pii.CONTACT_PHONE)
+    if index == organization.contact_phone_index:
+        return False
+    sealed = pii.seal(phone, pii.CONTACT_PHONE, index=index)
     organization.contact_phone_token = sealed.token
     organization.contact_phone_index = sealed.index
     organization.contact_phone_masked = sealed.masked

@@ -210,8 +210,7 @@ class PersonImporter:
     def apply(self, records: list[PersonRecord], ctx: ImportContext) -> tuple[int, int]:
         now = timezone.now()
         new_households = _create_households(records)
-        new_rows: list[dict[str, Any]] = []  # columns of new persons, inserted in one go
-        new_records: list[tuple[PersonRecord, int | None]] = []
+        new_records: list[tuple[PersonRecord, int | None, Place]] = []  # inserted in one go
         changed: list[Person] = []
         moved: list[Person] = []
         tagged: list[tuple[int, str, Tag]] = []
@@ -219,8 +218,9 @@ class PersonImporter:
         for record in records:
             household_id, household_place = _household_of(record, new_households)
             if record.existing is None:
-                new_rows.append(_new_person(record, household_id, household_place, now))
-                new_records.append((record, household_id))
+                place = record.place or household_place
+                assert place is not None  # check() refused rows without a place
+                new_records.append((record, household_id, place))
                 continue
             person = record.existing
             place_before = (person.house_id, person.household_id, person.grid_id)
@@ -233,12 +233,22 @@ class PersonImporter:
             tagged.extend((person.pk, person.org_path, tag) for tag in record.tags)
             if record.relation == Relation.HEAD and household_id is not None:
                 heads[household_id] = person.pk
-        ids = bulk.insert_rows(Person, new_rows)
-        bulk.insert_rows(
-            Residence, [bulk.residence_columns(pk, row, now) for pk, row in zip(ids, new_rows, strict=True)]
+        # A generator: each person's columns (pinyin, sealed identifiers) are computed while the
+        # database is still storing the rows before it.
+        ids = bulk.insert_rows(
+            Person,
+            (_new_person(record, household_id, place, now) for record, household_id, place in new_records),
+            count=len(new_records),
         )
-        for pk, row, (record, household_id) in zip(ids, new_rows, new_records, strict=True):
-            tagged.extend((pk, row["org_path"], tag) for tag in record.tags)
+        bulk.insert_rows(
+            Residence,
+            [
+                _residence(pk, household_id, place, now)
+                for pk, (_record, household_id, place) in zip(ids, new_records, strict=True)
+            ],
+        )
+        for pk, (record, household_id, place) in zip(ids, new_records, strict=True):
+            tagged.extend((pk, place.org_path, tag) for tag in record.tags)
             if record.relation == Relation.HEAD and household_id is not None:
                 heads[household_id] = pk
         if changed:
@@ -250,7 +260,7 @@ class PersonImporter:
                 [Household(pk=pk, head_id=head, updated_at=now) for pk, head in heads.items()],
                 ["head", "updated_at"],
             )
-        return len(new_rows), len(records) - len(new_rows)
+        return len(new_records), len(records) - len(new_records)
 
 
 def _create_households(records: list[PersonRecord]) -> dict[str, Household]:
@@ -284,12 +294,8 @@ def _household_of(record: PersonRecord, new: dict[str, Household]) -> tuple[int 
     return household.pk, Place(household.grid_id, household.org_path, household.house_id)
 
 
-def _new_person(
-    record: PersonRecord, household_id: int | None, household_place: Place | None, now
-) -> dict[str, Any]:
+def _new_person(record: PersonRecord, household_id: int | None, place: Place, now) -> dict[str, Any]:
     """The columns of a new person (people.bulk fills them as services.save_person would)."""
-    place = record.place or household_place
-    assert place is not None  # check() refused rows without a place
     return bulk.new_person_columns(
         name=record.name,
         number=record.number,
@@ -308,6 +314,18 @@ def _new_person(
     )
 
 
+def _residence(person_id: int, household_id: int | None, place: Place, now) -> dict[str, Any]:
+    """The open residence of a new person (as bulk.residence_columns, from the place itself)."""
+    return {
+        "person_id": person_id,
+        "house_id": place.house_id,
+        "household_id": household_id,
+        "grid_id": place.grid_id,
+        "org_path": place.org_path,
+        "started_at": now,
+    }
+
+
 def _update_person(
     person: Person, record: PersonRecord, household_id: int | None, household_place: Place | None
 ) -> bool:
@@ -316,8 +334,9 @@ def _update_person(
     if record.name and record.name != person.name:
         bulk.set_name(person, record.name)
         changed = True
-    if record.phone and pii.index_of(record.phone, pii.PHONE) != person.phone_index:
-        bulk.set_phone(person, record.phone)
+    phone_index = pii.index_of(record.phone, pii.PHONE) if record.phone else ""
+    if phone_index and phone_index != person.phone_index:
+        bulk.set_phone(person, record.phone, index=phone_index)
         changed = True
     for name in ("ethnicity", "residence_type", "registered_address", "relation", "note"):
         value = getattr(record, name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils.translation import gettext as _
 
@@ -37,13 +38,20 @@ class Place:
     house_id: int | None = None
 
 
+# Cell readers of the hot path, built once.
+_grid_code = partial(cells.text, limit=15)
+_building = partial(cells.text, limit=40)
+_unit = partial(cells.integer, low=1, high=MAX_UNIT)
+_house_number = partial(cells.text, limit=20)
+
+
 def read_place(reader: RowReader) -> PlaceCells:
     """The place cells of a row (columns 网格编码, 楼栋编号, 单元, 门牌号), each read on its own."""
     return PlaceCells(
-        grid_code=reader.read("grid", lambda v: cells.text(v, 15), ""),
-        building=reader.read("building", lambda v: cells.text(v, 40), ""),
-        unit=reader.read("unit", lambda v: cells.integer(v, low=1, high=MAX_UNIT)),
-        house_number=reader.read("house_number", lambda v: cells.text(v, 20), ""),
+        grid_code=reader.read("grid", _grid_code, ""),
+        building=reader.read("building", _building, ""),
+        unit=reader.read("unit", _unit),
+        house_number=reader.read("house_number", _house_number, ""),
     )
 
 

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from gridgov.access.scope import in_scope
 from gridgov.audit.log import record
-from gridgov.people.imports.batches import BatchResult, check_batch, discard_file, job_file, save_problems
+from gridgov.people.imports.batches import (
+    BatchResult,
+    check_batch,
+    discard_file,
+    job_file,
+    old_objects_left_alone,
+    save_problems,
+)
 from gridgov.people.imports.context import ImportContext, KindImporter, Problem
 from gridgov.people.imports.files import ImportFileError, SourceRow, open_table
 from gridgov.people.imports.kinds import IMPORTERS
@@ -98,7 +105,11 @@ def _run_batches(run: _Run, skipped: set[int]) -> None:
     job = run.job
     batch_size = settings.PEOPLE_IMPORT_BATCH
     try:
-        with job_file(job) as path, open_table(path, job.kind, name=job.original_name) as table:
+        with (
+            old_objects_left_alone(),
+            job_file(job) as path,
+            open_table(path, job.kind, name=job.original_name) as table,
+        ):
             position = 0
             rows: list[SourceRow] = []
             for row in table.rows:
@@ -121,6 +132,7 @@ def _commit_batch(run: _Run, rows: list[SourceRow], position: int) -> None:
     job = run.job
     run.batch_number += 1
     with transaction.atomic():
+        _commit_without_waiting_for_disk()
         # Duplicates across the file were reported by the dry run (and their rows are skipped);
         # a fresh map per batch keeps memory flat on a file of millions of rows.
         result = check_batch(run.importer, rows, run.ctx, {})
@@ -152,6 +164,17 @@ def _commit_batch(run: _Run, rows: list[SourceRow], position: int) -> None:
     job.committed_rows = position
     job.created_count += created
     job.updated_count += updated
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """On PostgreSQL, let this batch's commit return before its WAL reaches the disk (a flush
+    of some 3 ms per batch on the test server). Nothing can be half-applied: a server crash can at
+    worst lose the last batches *whole*, together with the job counter that counts them, so the
+    next run imports them again; and the job's final DONE update commits normally, which makes
+    every batch before it durable."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _write(run: _Run, rows: list[SourceRow], result: BatchResult) -> tuple[int, int, list[Problem]]:

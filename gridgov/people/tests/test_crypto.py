@@ -1,6 +1,8 @@
 """Field encryption, key rotation, blind indexes and key configuration (no database)."""
 
 import base64
+import hashlib
+import hmac
 import re
 
 import pytest
@@ -182,6 +184,25 @@ def test_blind_index_is_deterministic_per_key_and_context():
     assert blind_index(ID_NUMBER, key=K1, context=ID_CONTEXT) != digest
     assert blind_index(ID_NUMBER, key=INDEX_KEY, context=PHONE_CONTEXT) != digest
     assert blind_index("150502198001011234", key=INDEX_KEY, context=ID_CONTEXT) != digest
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.binary(min_size=32, max_size=32),
+    value=st.text(min_size=1),
+    context=st.sampled_from([ID_CONTEXT, PHONE_CONTEXT, "people.organization.contact_phone"]),
+)
+def test_blind_index_is_hmac_sha256_of_context_nul_value(key, value, context):
+    # blind_index reuses precomputed HMAC states: stored indexes must stay exactly this.
+    message = context.encode("ascii") + b"\x00" + value.encode("utf-8")
+    expected = hmac.new(key, message, hashlib.sha256).hexdigest()[:BLIND_INDEX_HEX_CHARS]
+
+    assert blind_index(value, key=key, context=context) == expected
+
+
+def test_blind_index_rejects_a_malformed_context():
+    with pytest.raises(ValueError, match="context"):
+        blind_index(ID_NUMBER, key=INDEX_KEY, context="People Person")
 
 
 def test_blind_index_does_not_normalise():
