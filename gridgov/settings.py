@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "gridgov.community",
     "gridgov.volunteers",
     "gridgov.open311",
+    "gridgov.fieldapp",
+    "gridgov.patrol",
     "gridgov.inbox",
     "gridgov.demo",
     "gridgov.web",
@@ -361,3 +363,63 @@ DEFAULT_EXCEPTION_REPORTER = "gridgov.people.log_masking.MaskingExceptionReporte
 # axes.W006 warns when lockout is not keyed on the address; we lock the account itself after
 # AXES_FAILURE_LIMIT failures from anywhere, which is stricter.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Open311 GeoReport v2 (gridgov.open311).
+# The jurisdiction_id clients give: the district's code; empty means the only root org unit.
+OPEN311_JURISDICTION = envstr("OPEN311_JURISDICTION") or ""
+# Submissions per minute for a new API key (each key has its own, editable in the admin).
+OPEN311_KEY_REQUESTS_PER_MINUTE = envint("OPEN311_KEY_REQUESTS_PER_MINUTE", 30)
+# Reads per minute per client address (reading needs no key).
+OPEN311_READS_PER_MINUTE = envint("OPEN311_READS_PER_MINUTE", 120)
+# Shown in discovery: whom client developers contact.
+OPEN311_CONTACT = envstr("OPEN311_CONTACT") or ""
+# At most this many points on the public map.
+OPEN311_MAP_LIMIT = envint("OPEN311_MAP_LIMIT", 2000)
+
+# --- Resident accounts (gridgov.residents, docs/residents.md).
+# The SMS sender: dotted path of a class with send(phone, text); the default writes to the log.
+SMS_SENDER = envstr("SMS_SENDER") or "gridgov.residents.sms.LogSender"
+# The district whose root unit new resident accounts join ("" = the first root unit by code).
+RESIDENT_DISTRICT_CODE = envstr("RESIDENT_DISTRICT_CODE") or ""
+RESIDENT_CODE_TTL_SECONDS = envint("RESIDENT_CODE_TTL_SECONDS", 300)
+RESIDENT_CODE_MAX_TRIES = envint("RESIDENT_CODE_MAX_TRIES", 5)  # wrong codes before a code is void
+RESIDENT_CODE_INTERVAL_SECONDS = envint("RESIDENT_CODE_INTERVAL_SECONDS", 60)  # per number
+RESIDENT_CODE_DAILY_LIMIT = envint("RESIDENT_CODE_DAILY_LIMIT", 10)  # per number, 24 hours
+RESIDENT_CODE_IP_HOURLY_LIMIT = envint("RESIDENT_CODE_IP_HOURLY_LIMIT", 20)  # per client address
+RESIDENT_BIND_DAILY_LIMIT = envint("RESIDENT_BIND_DAILY_LIMIT", 5)  # binding tries per account
+
+# --- Community (notices and consultations).
+# Supports a resident's proposal needs before staff may open it to a household vote.
+COMMUNITY_SUPPORT_THRESHOLD = envint("COMMUNITY_SUPPORT_THRESHOLD", 10)
+
+# --- Participation (the resident portal, gridgov.participation, docs/participation.md).
+# "The same problem?": open cases of the same category this close (metres) and this recent (days).
+PARTICIPATION_DUPLICATE_RADIUS_M = envint("PARTICIPATION_DUPLICATE_RADIUS_M", 50)
+PARTICIPATION_DUPLICATE_DAYS = envint("PARTICIPATION_DUPLICATE_DAYS", 30)
+# Days after the closing in which the reporter may say "not fixed".
+PARTICIPATION_NOT_FIXED_DAYS = envint("PARTICIPATION_NOT_FIXED_DAYS", 7)
+# A resident reminds (催办) of one case at most once in this many hours.
+PARTICIPATION_REMIND_INTERVAL_HOURS = envint("PARTICIPATION_REMIND_INTERVAL_HOURS", 24)
+
+# --- Volunteers and points (gridgov.volunteers).
+# Points a resident earns when a case they reported is registered (once per case; 0: none).
+VOLUNTEERS_POINTS_PER_REPORT = envint("VOLUNTEERS_POINTS_PER_REPORT", 5)
+# Minutes before an activity's start from which volunteers may check in.
+VOLUNTEERS_CHECK_IN_EARLY_MINUTES = envint("VOLUNTEERS_CHECK_IN_EARLY_MINUTES", 30)
+
+# --- Field app (the grid worker's offline phone app, gridgov.fieldapp, docs/field-app.md).
+# At most this many submissions in one sync request, and this many bytes in its body.
+FIELD_SYNC_BATCH = envint("FIELD_SYNC_BATCH", 100)
+FIELD_SYNC_MAX_MB = envint("FIELD_SYNC_MAX_MB", 40)
+# Photos of one case reported from the app, and the size of each (decoded).
+FIELD_PHOTOS_PER_REPORT = envint("FIELD_PHOTOS_PER_REPORT", 3)
+FIELD_PHOTO_MAX_MB = envint("FIELD_PHOTO_MAX_MB", 5)
+
+# --- Patrols, visits and tasks (gridgov.patrol, docs/patrol.md).
+# Track points implying a faster move than this between two fixes are refused.
+PATROL_MAX_SPEED_KMH = envint("PATROL_MAX_SPEED_KMH", 120)
+# Track points farther than this outside the district's bounding box are refused.
+PATROL_DISTRICT_MARGIN_M = envint("PATROL_DISTRICT_MARGIN_M", 2000)
+PATROL_MAX_POINTS_PER_BATCH = envint("PATROL_MAX_POINTS_PER_BATCH", 2000)
+# The coverage page's default "not visited in N days".
+PATROL_COVERAGE_DAYS = envint("PATROL_COVERAGE_DAYS", 30)

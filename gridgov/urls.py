@@ -16,6 +16,8 @@ urlpatterns = [
     path("resident/", include("gridgov.residents.urls")),
     path("community/", include("gridgov.community.urls")),
     path("volunteers/", include("gridgov.volunteers.urls")),
+    path("patrol/", include("gridgov.patrol.urls")),
+    path("field/", include("gridgov.fieldapp.urls")),
     # The resident portal (/r/…) and the public map (/public/…).
     path("", include("gridgov.participation.urls")),
     path("", include("gridgov.web.urls")),

@@ -104,6 +104,8 @@ PERMISSIONS: tuple[Permission, ...] = (
         R.STREET_ADMIN,
     ),
     _perm("cases.rate", _("Rate one's own closed report"), R.RESIDENT),
+    # participation app (the resident portal): remind (催办) of an overdue case one reported or follows.
+    _perm("cases.remind", _("Remind of an overdue case one reported or follows"), R.RESIDENT),
     _perm("cases.import_hotline", _("Import 12345 hotline cases"), R.DISTRICT_ADMIN, R.DISPATCHER),
     # The registry (people). Lists and pages show ID numbers and phones masked; revealing one
     # needs people.reveal, a stated reason, stays under a rate limit and is audited.
@@ -132,10 +134,58 @@ PERMISSIONS: tuple[Permission, ...] = (
         R.DISTRICT_ADMIN,
         R.STREET_ADMIN,
     ),
+    # community app (notices and consultations): community staff and those above them manage;
+    # residents read the notices for their home and take part in their community's consultations.
+    _perm(
+        "community.manage",
+        _("Write notices; moderate proposals and run consultation votes"),
+        R.DISTRICT_ADMIN,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+    ),
+    _perm("community.take_part", _("Read notices; propose, support and vote in consultations"), R.RESIDENT),
+    # volunteers app (volunteers and points): the admins of a community and of the levels above
+    # approve volunteers, run activities and the points shop; residents volunteer and redeem.
+    _perm(
+        "volunteers.manage",
+        _("Approve volunteers, run activities and attendance, the points shop and point adjustments"),
+        R.DISTRICT_ADMIN,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+    ),
+    _perm("volunteers.take_part", _("Volunteer, earn points and redeem them in the shop"), R.RESIDENT),
+    # patrol app (daily field work): grid staff patrol and visit; community staff assign tasks and
+    # review the registry corrections that visits propose; admins above see coverage.
+    _perm(
+        "patrol.work",
+        _("Patrol, check in and visit households"),
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+        R.GRID_WORKER,
+    ),
+    _perm("patrol.view", _("See patrols, household visits, tasks and visit coverage"), *_REGISTRY_STAFF),
+    _perm("patrol.assign_tasks", _("Assign tasks to grid workers"), R.COMMUNITY_ADMIN, R.GRID_CHIEF),
+    _perm(
+        "patrol.review_changes",
+        _("Accept or reject registry corrections proposed on visits"),
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+    ),
     _perm("access.manage_users", _("Manage users and memberships"), R.DISTRICT_ADMIN),
     _perm("audit.view_log", _("Search the audit log"), R.AUDITOR),
     # Auditors work in the audit log only; no API serves it, so they get no token either.
     _perm("api.use_token", _("Create an API token"), *(set(Role) - {R.RESIDENT, R.AUDITOR})),
+    # Open311 (gridgov.open311): the keys of third-party clients, managed in the admin.
+    _perm("open311.manage_keys", _("Issue and revoke Open311 API keys"), R.DISTRICT_ADMIN),
+    # fieldapp (the grid worker's offline phone app): sync queued submissions, fetch the
+    # offline bundle of one's own grids. Grid staff and community staff.
+    _perm(
+        "fieldapp.sync",
+        _("Use the field app: offline bundle and sync of submissions"),
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+        R.GRID_WORKER,
+    ),
 )
 
 _BY_CODE = {p.code: p for p in PERMISSIONS}

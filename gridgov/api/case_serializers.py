@@ -348,6 +348,9 @@ ACTION_PARAMS: dict[str, tuple[str, ...]] = {
     "supervise": ("note",),
     "urge": ("note",),
     "rate": ("rating", "comment"),
+    # Resident participation (gridgov/participation).
+    "not_fixed": ("reason",),
+    "remind": ("note",),
 }
 assert set(ACTION_PARAMS) == set(TRANSITIONS), "every transition needs its API parameters"
 

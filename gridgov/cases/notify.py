@@ -24,7 +24,7 @@ from django_tasks import task
 from gridgov.access.models import Membership
 from gridgov.access.policy import roles_with
 from gridgov.audit.chain import seal_soon
-from gridgov.cases.models import Case, State, TimelineEntry
+from gridgov.cases.models import Case, Source, State, TimelineEntry
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "supervise": (HANDLER, ADDRESSEE),
     "urge": (HANDLER, ADDRESSEE),
     "rate": (HANDLER,),
+    # Resident participation: the reporter says it is not fixed; a resident reminds (催办).
+    "not_fixed": (VERIFIERS, DISPATCHERS),
+    "remind": (HANDLER_OR_ADDRESSEE, DISPATCHERS),
     # From the monitor.
     "warning": (HANDLER_OR_ADDRESSEE, DISPATCHERS),
     "overdue": (HANDLER_OR_ADDRESSEE, DISPATCHERS),
@@ -87,13 +90,24 @@ TITLES: dict[str, Promise] = {
     "supervise": _("Case %(number)s is under supervision (督办)"),
     "urge": _("Case %(number)s: you are urged to act (催办)"),
     "rate": _("Case %(number)s was rated by the resident"),
+    "not_fixed": _("Case %(number)s: the resident says it is not fixed; please verify it again"),
+    "remind": _("Case %(number)s is overdue: a resident reminds you (催办)"),
     "warning": _("Case %(number)s is close to its deadline"),
     "overdue": _("Case %(number)s is overdue"),
+}
+
+# What a resident who reported the case is told as it moves on (besides the closing, which
+# tells every reporter: AUDIENCES). Staff reporters follow their cases in the queues instead.
+RESIDENT_UPDATES: dict[str, Promise] = {
+    "register": _("Your report %(number)s was registered as a case"),
+    "dispatch": _("Your report %(number)s was sent to those who will handle it"),
+    "handle": _("Your report %(number)s was handled: it will be checked on site"),
 }
 
 FIELDS = (
     "id",
     "number",
+    "source",
     "state",
     "self_handled",
     "description",
@@ -113,6 +127,7 @@ class CaseFacts:
 
     id: int
     number: str
+    source: str
     state: str
     self_handled: bool
     description: str
@@ -185,7 +200,7 @@ def _tell(case_ids: Sequence[int], event: str, *, exclude: set[int] | None = Non
     # Imported here: the workflow imports this module, and must load even before the inbox app is.
     from gridgov.inbox.services import Message, notify_many
 
-    if not AUDIENCES.get(event):
+    if not AUDIENCES.get(event) and event not in RESIDENT_UPDATES:
         return 0
     facts = [CaseFacts(**row) for row in Case.objects.filter(pk__in=list(case_ids)).values(*FIELDS)]
     wanted = {case.id: _groups(case, event) for case in facts}
@@ -202,7 +217,21 @@ def _tell(case_ids: Sequence[int], event: str, *, exclude: set[int] | None = Non
             for case in facts
             if audience[case.id] - (exclude or set())
         ]
+        messages += _resident_updates(facts, event, exclude or set())
     return notify_many(messages, at=at) if messages else 0
+
+
+def _resident_updates(facts: list[CaseFacts], event: str, exclude: set[int]) -> list:
+    from gridgov.inbox.services import Message
+
+    title = RESIDENT_UPDATES.get(event)
+    if title is None:
+        return []
+    return [
+        Message([case.reporter_id], event, str(title) % {"number": case.number}, _body(case, event), case.id)
+        for case in facts
+        if case.source == Source.RESIDENT and case.reporter_id and case.reporter_id not in exclude
+    ]
 
 
 def _groups(case: CaseFacts, event: str) -> tuple[str, ...]:

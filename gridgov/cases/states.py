@@ -31,6 +31,7 @@ class State(models.TextChoices):
 
 S = State
 OPEN_STATES = frozenset(set(State) - {S.REJECTED, S.MERGED, S.CLOSED})
+# Final for staff: only the reporter's "not fixed" (below) takes a case out of CLOSED again.
 FINAL_STATES = frozenset({S.REJECTED, S.MERGED, S.CLOSED})
 
 
@@ -78,6 +79,12 @@ TRANSITIONS: dict[str, Transition] = {
         _t("supervise", set(OPEN_STATES), None, "cases.supervise", _("Supervise (督办)")),
         _t("urge", set(OPEN_STATES), None, "cases.supervise", _("Urge (催办)")),
         _t("rate", {S.CLOSED}, None, "cases.rate", _("Rate")),
+        # Resident participation: the only way out of CLOSED. The reporter says, within
+        # settings.PARTICIPATION_NOT_FIXED_DAYS of the closing, that the problem is still there;
+        # the case waits for a new on-site verification (a verifier's reopen then counts a rework).
+        _t("not_fixed", {S.CLOSED}, S.HANDLED, "cases.rate", _("Not fixed: check again")),
+        # A resident's reminder (催办) of an overdue case, by its reporter or a follower.
+        _t("remind", set(OPEN_STATES), None, "cases.remind", _("Remind (催办)")),
     )
 }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +30,7 @@ from gridgov.cases.errors import CaseNotFound, Conflict, IdempotencyMismatch, In
 from gridgov.cases.models import Case, CasePhoto, Source, Stage, State, TimelineEntry, Urgency
 from gridgov.cases.numbering import next_case_number
 from gridgov.cases.photos import check_photos, save_photos
-from gridgov.cases.rights import may
+from gridgov.cases.rights import follows, is_overdue, may, within_not_fixed_window
 from gridgov.cases.sources import HOTLINE_FIELDS, allowed_sources
 from gridgov.cases.states import CREATE_PERMISSION, SELF_HANDLE_PERMISSION, TRANSITIONS
 from gridgov.cases.taxonomy_services import active_category, suggest_handler
@@ -276,7 +276,7 @@ def _apply(case_id, action, *, actor, expected_version, request, params) -> Case
     system = actor is None
     try:
         with transaction.atomic():
-            case = _locked(case_id, actor, request)
+            case = _locked(case_id, actor, request, action)
             if not system and not may(actor, case, action):
                 raise NotAllowed(_("You may not do this on this case."))
             if expected_version is not None and expected_version != case.version:
@@ -341,8 +341,15 @@ def _apply(case_id, action, *, actor, expected_version, request, params) -> Case
     return case
 
 
-def _locked(case_id, actor, request) -> Case:
-    cases = Case.objects.all() if actor is None else visible_cases(actor)
+# Actions a resident may take on a case they follow but did not report (see rights.follows).
+FOLLOWER_ACTIONS = frozenset({"remind"})
+
+
+def _locked(case_id, actor, request, action="") -> Case:
+    if actor is None or (action in FOLLOWER_ACTIONS and follows(actor, case_id)):
+        cases = Case.objects.all()
+    else:
+        cases = visible_cases(actor)
     case = (
         cases.select_for_update(of=("self",))
         .select_related("category", "responsible_unit", "grid", "handling_unit", "department")
@@ -580,6 +587,46 @@ def _rate(case, actor, now, params):
     return case.rating_comment, {"rating": rating}
 
 
+def _not_fixed(case, actor, now, params):
+    if not within_not_fixed_window(case, now):
+        raise Conflict(
+            _("A case can be called not fixed only within %(days)d days of its closing.")
+            % {"days": settings.PARTICIPATION_NOT_FIXED_DAYS},
+            code="not_fixed_too_late",
+        )
+    reason = _text(params, "reason", required=True, message=_("Say what is still wrong."))
+    # The old rating stays in the timeline; the resident rates again after the next closing.
+    details = {
+        "resident_reopen": True,
+        "previous_rating": case.rating,
+        "previous_comment": case.rating_comment,
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+    }
+    case.rating = None
+    case.rating_comment = ""
+    case.rated_at = None
+    case.closed_at = None
+    case.state = State.HANDLED
+    deadlines.start_stage(case, Stage.VERIFY, now)
+    return reason, details
+
+
+def _remind(case, actor, now, params):
+    if not is_overdue(case, now):
+        raise Conflict(_("You can send a reminder once the case is overdue."), code="not_overdue")
+    hours = settings.PARTICIPATION_REMIND_INTERVAL_HOURS
+    recent = TimelineEntry.objects.filter(
+        case=case, action="remind", actor=actor, at__gt=now - timedelta(hours=hours)
+    ).exists()
+    if recent:
+        raise Conflict(
+            _("You already sent a reminder for this case in the last %(hours)d hours.") % {"hours": hours},
+            code="reminded_recently",
+        )
+    case.urge_count += 1
+    return _text(params, "note", required=False), {"urges": case.urge_count, "by_resident": True}
+
+
 ACTIONS = {
     "register": _register,
     "reject": _reject,
@@ -600,5 +647,7 @@ ACTIONS = {
     "supervise": _supervise,
     "urge": _urge,
     "rate": _rate,
+    "not_fixed": _not_fixed,
+    "remind": _remind,
 }
 assert set(ACTIONS) == set(TRANSITIONS), "every transition needs its action"

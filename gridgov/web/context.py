@@ -53,6 +53,45 @@ def _entries(request) -> list[NavEntry]:
             "/registry/exports/",
         ),
         (_("Org units"), reverse("unit_list"), "units", has_permission(user, "geo.view_units"), "/units/"),
+        # community app: notices and consultations (the "docs" icon until one of its own exists).
+        (
+            _("Notices and consultations"),
+            reverse("community:manage_notices"),
+            "docs",
+            has_permission(user, "community.manage"),
+            "/community/manage/",
+        ),
+        # volunteers app: volunteers, activities and the points shop (the "registry" icon for now).
+        (
+            _("Volunteers and points"),
+            reverse("volunteers:manage_volunteers"),
+            "registry",
+            has_permission(user, "volunteers.manage"),
+            "/volunteers/manage/",
+        ),
+        # patrol app: the grid worker's day, visit coverage and the review of registry corrections.
+        (_("My day"), reverse("patrol:day"), "report", has_permission(user, "patrol.work"), "/patrol/"),
+        (
+            _("Visit coverage"),
+            reverse("patrol:coverage"),
+            "map",
+            has_permission(user, "patrol.view"),
+            "/patrol/coverage/",
+        ),
+        (
+            _("Tasks"),
+            reverse("patrol:tasks"),
+            "cases",
+            has_permission(user, "patrol.assign_tasks"),
+            "/patrol/tasks/",
+        ),
+        (
+            _("Registry corrections"),
+            reverse("patrol:changes"),
+            "registry",
+            has_permission(user, "patrol.review_changes"),
+            "/patrol/changes/",
+        ),
         (_("Audit log"), "/audit/", "audit", has_permission(user, "audit.view_log"), "/audit/"),
         (_("API token"), reverse("api_token"), "token", can_use_api, "/accounts/token/"),
         (_("API docs"), "/api/docs/", "docs", can_use_api, "/api/docs/"),

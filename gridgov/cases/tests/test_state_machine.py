@@ -5,7 +5,8 @@ the two-district world plus out-of-scope ones (another street's grid worker, ano
 admin, another department's handler …), with valid and invalid parameters. After every step:
 a success moved the case along an allowed edge and wrote exactly one timeline and one audit
 entry and bumped the version; a refusal changed nothing (and a denial was audited); final cases
-stay final; reworks never go down.
+stay final (but for the reporter's "not fixed", which takes a closed case back to verification);
+reworks never go down.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Max
+from django.db import models
+from django.db.models import Max, Q
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -59,6 +61,7 @@ FORWARD = {
     "verify",
     "close",
     "rate",
+    "not_fixed",
     "resume",
     "reopen",
     "request_extension",
@@ -129,6 +132,8 @@ PARAMS = {
     "rate": st.fixed_dictionaries(
         {"rating": st.sampled_from([5, 1, 3, 0, 6, "x", None]), "comment": st.sampled_from(["", "Thanks"])}
     ),
+    "not_fixed": _text("reason", "The hole is back"),
+    "remind": _text("note", "Please hurry"),
 }
 # Parameters that pass validation (for the walk along the paths); "grid" is the case's own grid.
 VALID_PARAMS = {
@@ -156,6 +161,8 @@ VALID_PARAMS = {
     "supervise": st.just({"note": "Report by Friday"}),
     "urge": st.just({}),
     "rate": st.sampled_from([{"rating": 4}, {"rating": 1, "comment": "Slow"}]),
+    "not_fixed": st.just({"reason": "The hole is back"}),
+    "remind": st.sampled_from([{}, {"note": "Please hurry"}]),
 }
 assert set(PARAMS) == set(TRANSITIONS) == set(VALID_PARAMS)
 
@@ -169,9 +176,11 @@ def _last_audit_id() -> int:
 
 
 def _new_audit(since: int) -> list[tuple[str, str, str]]:
-    return list(
-        AuditEntry.objects.filter(id__gt=since).order_by("id").values_list("action", "outcome", "target_id")
+    """The workflow's own audit entries since `since` (other apps may add theirs, e.g. points)."""
+    entries = AuditEntry.objects.filter(id__gt=since).filter(
+        Q(action__startswith="case.") | Q(action="access.denied")
     )
+    return list(entries.order_by("id").values_list("action", "outcome", "target_id"))
 
 
 class WorkflowMachine(RuleBasedStateMachine):
@@ -188,6 +197,13 @@ class WorkflowMachine(RuleBasedStateMachine):
     def fresh_cases(self):
         # Every example starts from no cases; users, units and taxonomy are shared.
         Case.objects.update(merged_into=None)
+        # Rows of other apps that protect the case they name (e.g. a points ledger entry for a
+        # registered resident report) go first.
+        for relation in Case._meta.get_fields(include_hidden=True):
+            if getattr(relation, "on_delete", None) is models.PROTECT and relation.related_model is not Case:
+                relation.related_model._base_manager.filter(
+                    **{f"{relation.field.name}__isnull": False}
+                ).delete()
         Case.objects.all().delete()
         self.final = {}  # case id -> its row when it became final
         self.rework = {}  # case id -> highest rework count seen
@@ -359,8 +375,16 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert _new_audit(audit_before) == [(f"case.{action}", "ok", str(case_id))]
         new_photos = CasePhoto.objects.filter(case_id=case_id).count() - photos_before
         assert new_photos == len(params.get("photos") or [])
-        if source in FINAL_STATES:
+        if action == "not_fixed":
+            # The reporter reopened a closed case: back to verification, rating cleared, no rework yet.
+            assert after["closed_at"] is None and after["rating"] is None
+            assert after["rework_count"] == before["rework_count"]
+            assert self.actors[who].pk == before["reporter_id"]
+            self.final.pop(case_id, None)
+        elif source in FINAL_STATES:
             assert action == "rate" and source == State.CLOSED, f"{action} changed a {source} case"
+        if action == "remind":
+            assert after["urge_count"] == before["urge_count"] + 1
 
     # --- Invariants over every case of the example -------------------------------------------
 

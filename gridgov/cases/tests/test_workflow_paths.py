@@ -7,7 +7,7 @@ exact; the working hours are the documented default, 08:30–12:00 and 13:30–1
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -535,8 +535,11 @@ def test_only_actions_that_can_run_are_offered(world):
     case = act(world, case, "handle", Role.DEPARTMENT_HANDLER, result="Done")
     case = act(world, case, "verify", Role.GRID_WORKER)
     case = act(world, case, "close", Role.COMMUNITY_ADMIN)
-    assert offered(case, Role.RESIDENT) == {"rate"}
+    # The reporter may rate, and for PARTICIPATION_NOT_FIXED_DAYS say it is not fixed.
+    assert offered(case, Role.RESIDENT) == {"rate", "not_fixed"}
     act(world, case, "rate", Role.RESIDENT, rating=5)
+    assert offered(case, Role.RESIDENT) == {"not_fixed"}
+    Case.objects.filter(pk=case.pk).update(closed_at=case.closed_at - timedelta(days=8))
     assert offered(case, Role.RESIDENT) == set()
 
 

@@ -171,7 +171,7 @@ def _fields_for(action: str, case: Case) -> dict[str, forms.Field]:
                 label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
             ),
         }
-    if action in ("reject", "return", "escalate", "suspend"):
+    if action in ("reject", "return", "escalate", "suspend", "not_fixed"):
         return {"reason": _reason()}
     return {"note": _note()}
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gridgov.access.scope import get_for_user, has_permission, in_scope, scoped
+from gridgov.patrol.history import visits_of
 from gridgov.people import services
 from gridgov.people.household_card import CASE_RADIUS_M, cases_near, household_history
 from gridgov.people.models import Household, Person, Relation
@@ -57,6 +58,9 @@ def household_detail(request, pk: int):
         "cases": cases_near(user, household),
         "radius": int(CASE_RADIUS_M),
         "can_edit": in_scope(user, household.org_path, EDIT),
+        # The visit history (patrol app): None hides the section from those who see no visits.
+        "visits": visits_of(user, household),
+        "can_visit": in_scope(user, household.org_path, "patrol.work"),
     }
     return render(request, "web/registry/household.html", context)
 

@@ -154,7 +154,7 @@ def test_merge_and_rate(client, world):
     assert second.state == State.MERGED and second.merged_into == first
 
     resident_case = advance(world, report(world, by=Role.RESIDENT, source="resident"), CLOSED)
-    assert _actions(_get(client, world, Role.RESIDENT, resident_case)) == {"rate"}
+    assert _actions(_get(client, world, Role.RESIDENT, resident_case)) == {"rate", "not_fixed"}
     response = client.post(
         f"/cases/{resident_case.number}/actions/rate/",
         action_data(resident_case, "rate", rating="4", comment="Quick."),
