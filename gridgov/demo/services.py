@@ -42,11 +42,13 @@ def load_demo(
     password: str = accounts.DEFAULT_PASSWORD,
     if_empty: bool = False,
     registry_grids: int | None = None,
+    participation: bool = True,
 ) -> DemoResult:
     """Build the synthetic district and load it with its departments, demo accounts and registry.
 
     The registry fills the demo accounts' grids and `registry_grids` others (default: every grid
-    at small scale, DISTRICT_REGISTRY_GRIDS at district scale).
+    at small scale, DISTRICT_REGISTRY_GRIDS at district scale). `participation` adds what
+    residents and grid workers have done: notices, consultations, volunteering, patrols and visits.
     With `if_empty`, a database that already holds org units is left alone (loaded=False).
     Raises DemoError (and writes nothing) when the database already holds org units, a demo
     username is taken, the scale is unknown, `registry_grids` is negative or the password fails
@@ -97,10 +99,13 @@ def load_demo(
         )
         make_demo_resident(units["grid"])
         cases = create_demo_cases([units["grid"], units["grid2"]], seed)
-        community = build_community_demo(seed)
-        users = get_user_model().objects
-        volunteers_demo.seed_demo(users.get(username="resident"), users.get(username="community_admin"))
-        patrol = patrol_demo.seed_demo()
+        community: dict[str, int] = {}
+        patrol: dict[str, int] = {}
+        if participation:
+            community = build_community_demo(seed)
+            users = get_user_model().objects
+            volunteers_demo.seed_demo(users.get(username="resident"), users.get(username="community_admin"))
+            patrol = patrol_demo.seed_demo()
         counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
         record(
             "demo.load",

@@ -40,7 +40,7 @@ def demo_district(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             # Binds the persona "resident" too (demo.resident_accounts.make_demo_resident).
-            load_demo(registry_grids=0)
+            load_demo(registry_grids=0, participation=False)
         yield
         transaction.set_rollback(True)
 
