@@ -31,7 +31,7 @@ from gridgov.cases.models import Case, CasePhoto, Source, Stage, State, Timeline
 from gridgov.cases.numbering import next_case_number
 from gridgov.cases.photos import check_photos, save_photos
 from gridgov.cases.rights import follows, is_overdue, may, within_not_fixed_window
-from gridgov.cases.sources import HOTLINE_FIELDS, allowed_sources
+from gridgov.cases.sources import CALLER_FIELDS, CALLER_SOURCES, HOTLINE_FIELDS, allowed_sources
 from gridgov.cases.states import CREATE_PERMISSION, SELF_HANDLE_PERMISSION, TRANSITIONS
 from gridgov.cases.taxonomy_services import active_category, suggest_handler
 from gridgov.geo import crs as coordinates
@@ -136,6 +136,10 @@ def _check_report(data: NewCase, actor):
         raise InvalidInput(
             _("You may report with source: %(sources)s.") % {"sources": ", ".join(allowed)}, field="source"
         )
+    if source not in CALLER_SOURCES:
+        for name in CALLER_FIELDS:
+            if getattr(data, name):
+                raise InvalidInput(_("Only hotline reports carry caller details."), field=name)
     if source != Source.HOTLINE:
         for name in HOTLINE_FIELDS:
             if getattr(data, name):

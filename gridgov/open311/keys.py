@@ -19,6 +19,9 @@ from gridgov.open311.models import ApiKey
 PREFIX_LENGTH = 8
 
 
+KEY_USER_PREFIX = "open311-"  # the username of every key's system user starts so
+
+
 def _hash(clear_key: str) -> str:
     # Keys are 256-bit random strings: a plain hash cannot be brute-forced, no salt or KDF needed.
     return hashlib.sha256(clear_key.encode()).hexdigest()
@@ -33,7 +36,7 @@ def issue_key(
     """
     clear_key = secrets.token_urlsafe(32)
     with transaction.atomic():
-        user = get_user_model().objects.create_user(username=f"open311-{secrets.token_hex(6)}")
+        user = get_user_model().objects.create_user(username=f"{KEY_USER_PREFIX}{secrets.token_hex(6)}")
         user.set_unusable_password()
         user.save(update_fields=["password"])
         # The workflow lets residents report anywhere in the district: the key reports as one.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gridgov.audit.log import record
 from gridgov.cases.errors import InvalidInput, NotAllowed
 from gridgov.cases.hotline_cells import CellError, parse_phone
-from gridgov.cases.models import Case, Source
+from gridgov.cases.models import Source
 from gridgov.cases.workflow import NewCase, report_case
 from gridgov.geo import index
 from gridgov.geo.models import OrgUnit
@@ -123,15 +123,13 @@ def submit_request(
         lat=lat,
         urgency=urgency,
         address=form.address_string.strip()[:MAX_ADDRESS],
+        source=Source.OPEN311,
+        caller_name=caller_name,
+        caller_phone=caller_phone,
     )
     try:
         with transaction.atomic():
             case, _created = report_case(data, actor=api_key.user, request=request)
-            # The workflow lets only the hotline set a source other than the reporter's usual
-            # one and caller details: mark the Open311 origin here, in the same transaction.
-            Case.objects.filter(pk=case.pk).update(
-                source=Source.OPEN311, caller_name=caller_name, caller_phone=caller_phone
-            )
             submitted = SubmittedRequest.objects.create(
                 case=case,
                 api_key=api_key,
