@@ -53,24 +53,22 @@ def _entries(request) -> list[NavEntry]:
             "/registry/exports/",
         ),
         (_("Org units"), reverse("unit_list"), "units", has_permission(user, "geo.view_units"), "/units/"),
-        # community app: notices and consultations (the "docs" icon until one of its own exists).
         (
             _("Notices and consultations"),
             reverse("community:manage_notices"),
-            "docs",
+            "community",
             has_permission(user, "community.manage"),
             "/community/manage/",
         ),
-        # volunteers app: volunteers, activities and the points shop (the "registry" icon for now).
         (
             _("Volunteers and points"),
             reverse("volunteers:manage_volunteers"),
-            "registry",
+            "volunteer",
             has_permission(user, "volunteers.manage"),
             "/volunteers/manage/",
         ),
-        # patrol app: the grid worker's day, visit coverage and the review of registry corrections.
-        (_("My day"), reverse("patrol:day"), "report", has_permission(user, "patrol.work"), "/patrol/"),
+        (_("My day"), reverse("patrol:day"), "patrol", has_permission(user, "patrol.work"), "/patrol/"),
+        (_("Field app"), "/field/", "phone", has_permission(user, "fieldapp.sync"), "/field/"),
         (
             _("Visit coverage"),
             reverse("patrol:coverage"),
