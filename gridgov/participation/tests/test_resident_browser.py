@@ -67,6 +67,17 @@ def state_label(state: State) -> str:
         return str(state.label)
 
 
+def images_load(page, seconds: float = 5) -> bool:
+    """Whether every image in main has loaded within `seconds` (polled from here: the CSP
+    forbids the eval that page.wait_for_function needs)."""
+    script = "[...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)"
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(script):
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def timeline(page) -> list[str]:
     return page.eval_on_selector_all(".gg-portal-timeline li", "items => items.map(i => i.dataset.action)")
 
@@ -103,11 +114,15 @@ def test_sign_up_report_follow_rate_and_say_not_fixed(phone, live_server, outbox
     page.click("#gg-report-form details summary")
     page.fill("input[name=lon]", f"{HOME_POINT[0] + 0.01:.6f}")
     page.fill("input[name=lat]", f"{HOME_POINT[1]:.6f}")
-    page.locator("input[name=lat]").dispatch_event("change")  # the map pans to the typed place
+    # Each change asks for "the same problem?" offers: wait for one answer before the next
+    # change (the in-memory SQLite test database locks on concurrent requests).
+    with page.expect_response("**/r/nearby/**"):
+        page.locator("input[name=lat]").blur()  # the map pans to the typed place
     page.wait_for_selector("#gg-picker .leaflet-marker-icon")
     box = page.locator("#gg-picker").bounding_box()
     # Tap a little west of the typed place (still in grid 1 of Heping Community).
-    page.mouse.click(box["x"] + box["width"] / 2 - 60, box["y"] + box["height"] / 2)
+    with page.expect_response("**/r/nearby/**"):
+        page.mouse.click(box["x"] + box["width"] / 2 - 60, box["y"] + box["height"] / 2)
     page.wait_for_selector("#gg-picker[data-picked='1']")
     picked_lon = float(page.input_value("input[name=lon]"))
     assert HOME_POINT[0] < picked_lon < HOME_POINT[0] + 0.01
@@ -137,9 +152,8 @@ def test_sign_up_report_follow_rate_and_say_not_fixed(phone, live_server, outbox
     assert timeline(page) == STEPS_TO_CLOSED
     assert "门口路面有个大坑" in page.inner_text("main")
     assert page.locator("main img.gg-offer-photo").count() == 1
-    assert page.evaluate(
-        "[...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)"
-    )
+    # The (lazy-loaded) thumbnail really loads.
+    assert images_load(page)
     assert_fits_the_phone(page)
 
     # Rate it: 4 of 5 with a comment.
