@@ -110,7 +110,8 @@ def create_demo_residents(community: OrgUnit, rng: random.Random, today: date) -
     )
     by_household: dict[int, list[Person]] = {}
     for person in adults:
-        by_household.setdefault(person.household_id, []).append(person)
+        if person.household_id is not None:
+            by_household.setdefault(person.household_id, []).append(person)
     households = sorted(by_household)
     chosen = sorted(rng.sample(households, min(RESIDENT_HOUSEHOLDS, len(households))))
     pairs = [h for h in chosen if len(by_household[h]) >= 2]

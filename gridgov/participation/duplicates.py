@@ -42,7 +42,7 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 def _top(category: Category) -> Category:
-    return category.parent if category.parent_id else category
+    return category.parent if category.parent is not None else category
 
 
 def nearby_open_cases(
@@ -65,9 +65,10 @@ def nearby_open_cases(
     Bad coordinates or an unknown category give no cases.
     """
     if isinstance(category, str):
-        category = Category.objects.select_related("parent").filter(code=category).first()
-        if category is None:
+        found_category = Category.objects.select_related("parent").filter(code=category).first()
+        if found_category is None:
             return []
+        category = found_category
     try:
         lon, lat = coordinates.to_wgs84(float(lon), float(lat), crs)
     except (TypeError, ValueError):
