@@ -24,6 +24,7 @@ from gridgov.demo.residents import build_households, ensure_restricted_tag
 from gridgov.geo.models import Level, OrgUnit
 from gridgov.people import bulk
 from gridgov.people.credit_codes import check_credit_code
+from gridgov.people.default_tags import ensure_default_tags
 from gridgov.people.models import (
     Building,
     Component,
@@ -69,6 +70,7 @@ def create_demo_registry(
     today = today or timezone.localdate()
     showcase_pks = {g.pk for g in showcase}
     ids = Identifiers()
+    ensure_default_tags(Tag)  # the migration made them, unless a test flushed the database since
     tags = Tag.objects.in_bulk(field_name="code")
     parents = {unit.pk: unit for unit in OrgUnit.objects.filter(level__in=[Level.STREET, Level.COMMUNITY])}
     counts: Counter[str] = Counter(grids=len(grids))

@@ -14,6 +14,7 @@ from gridgov.access.roles import Role
 from gridgov.access.testing import World, build_world
 from gridgov.people import services
 from gridgov.people.credit_codes import make_credit_code
+from gridgov.people.default_tags import ensure_default_tags
 from gridgov.people.identity_numbers import make_id_number
 from gridgov.people.models import Building, House, Household, Organization, Person, Tag
 
@@ -103,6 +104,7 @@ def build_registry_world() -> RegistryWorld:
     reg.persons["other_district"] = services.save_person(
         Person(name="李明", grid=world.units["150521001001001"]), id_number=OTHER_DISTRICT_ID, **save
     )
+    ensure_default_tags(Tag)  # a transactional test before this one may have flushed them
     for person, code in (("head", "elderly_alone"), ("head", "disabled"), ("spouse", "community_correction")):
         services.add_tag(reg.persons[person], Tag.objects.get(code=code), **save)
     reg.organizations["shop"] = services.save_organization(

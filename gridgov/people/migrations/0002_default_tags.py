@@ -2,28 +2,11 @@
 
 from django.db import migrations
 
-# code, Chinese name, English name, sensitivity (1 general, 2 sensitive, 3 highly sensitive)
-DEFAULT_TAGS = [
-    ("elderly_alone", "独居老人", "Elderly living alone", 1),
-    ("empty_nest", "空巢老人", "Empty-nest elderly", 1),
-    ("veteran", "退役军人", "Veteran", 1),
-    ("disabled", "残疾人", "Disabled", 2),
-    ("low_income", "低保户", "Minimum-living-allowance recipient", 2),
-    ("left_behind_child", "留守儿童", "Left-behind child", 2),
-    ("serious_illness", "大病患者", "Serious illness", 2),
-    ("community_correction", "社区矫正人员", "Under community correction", 3),
-    ("released_prisoner", "刑满释放人员", "Released prisoner", 3),
-    ("severe_mental_illness", "严重精神障碍患者", "Severe mental illness", 3),
-    ("drug_rehabilitation", "社区戒毒人员", "Community drug rehabilitation", 3),
-]
+from gridgov.people.default_tags import ensure_default_tags
 
 
 def add_tags(apps, schema_editor):
-    Tag = apps.get_model("people", "Tag")
-    for code, name_zh, name_en, sensitivity in DEFAULT_TAGS:
-        Tag.objects.get_or_create(
-            code=code, defaults={"name_zh": name_zh, "name_en": name_en, "sensitivity": sensitivity}
-        )
+    ensure_default_tags(apps.get_model("people", "Tag"))
 
 
 class Migration(migrations.Migration):
