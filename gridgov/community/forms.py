@@ -33,9 +33,13 @@ class NoticeForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    title = forms.CharField(
+        label=_("Title"), max_length=120, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
     description = forms.CharField(
-        label=_("What do you propose, and why?"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("What do you propose, and why?"),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
+        required=False,
     )
 
 

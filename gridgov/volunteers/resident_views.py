@@ -187,7 +187,7 @@ def redeem(request, pk: int):
 @permission_required(TAKE_PART)
 def board(request):
     community = home_community(request.user)
-    period = leaderboard.MONTH if request.GET.get("period") == leaderboard.MONTH else leaderboard.ALL_TIME
+    period = leaderboard.ALL_TIME if request.GET.get("period") == leaderboard.ALL_TIME else leaderboard.MONTH
     return render(
         request,
         "volunteers/leaderboard.html",
