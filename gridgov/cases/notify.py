@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -103,6 +103,22 @@ RESIDENT_UPDATES: dict[str, Promise] = {
     "dispatch": _("Your report %(number)s was sent to those who will handle it"),
     "handle": _("Your report %(number)s was handled: it will be checked on site"),
 }
+
+# What followers of a case (residents who reported the same problem: participation) are told.
+# No description: a follower sees only what the public sees.
+FOLLOWER_UPDATES: dict[str, Promise] = {
+    "register": _("A case you follow, %(number)s, was registered"),
+    "dispatch": _("A case you follow, %(number)s, was sent to those who will handle it"),
+    "handle": _("A case you follow, %(number)s, was handled: it will be checked on site"),
+    "close": _("A case you follow, %(number)s, was closed"),
+}
+# Functions giving the followers of cases (case ids -> {case id: user ids}); apps register them.
+_FOLLOWER_SOURCES: list[Callable[[Sequence[int]], dict[int, set[int]]]] = []
+
+
+def register_followers(find: Callable[[Sequence[int]], dict[int, set[int]]]) -> None:
+    _FOLLOWER_SOURCES.append(find)
+
 
 FIELDS = (
     "id",
@@ -200,7 +216,7 @@ def _tell(case_ids: Sequence[int], event: str, *, exclude: set[int] | None = Non
     # Imported here: the workflow imports this module, and must load even before the inbox app is.
     from gridgov.inbox.services import Message, notify_many
 
-    if not AUDIENCES.get(event) and event not in RESIDENT_UPDATES:
+    if not AUDIENCES.get(event) and event not in RESIDENT_UPDATES and event not in FOLLOWER_UPDATES:
         return 0
     facts = [CaseFacts(**row) for row in Case.objects.filter(pk__in=list(case_ids)).values(*FIELDS)]
     wanted = {case.id: _groups(case, event) for case in facts}
@@ -218,7 +234,25 @@ def _tell(case_ids: Sequence[int], event: str, *, exclude: set[int] | None = Non
             if audience[case.id] - (exclude or set())
         ]
         messages += _resident_updates(facts, event, exclude or set())
+        messages += _follower_updates(facts, event, exclude or set())
     return notify_many(messages, at=at) if messages else 0
+
+
+def _follower_updates(facts: list[CaseFacts], event: str, exclude: set[int]) -> list:
+    from gridgov.inbox.services import Message
+
+    title = FOLLOWER_UPDATES.get(event)
+    if title is None or not _FOLLOWER_SOURCES:
+        return []
+    followers: dict[int, set[int]] = {}
+    for find in _FOLLOWER_SOURCES:
+        for case_id, users in find([case.id for case in facts]).items():
+            followers.setdefault(case_id, set()).update(users)
+    return [
+        Message(sorted(users), event, str(title) % {"number": case.number}, "", case.id)
+        for case in facts
+        if (users := followers.get(case.id, set()) - exclude - {case.reporter_id})
+    ]
 
 
 def _resident_updates(facts: list[CaseFacts], event: str, exclude: set[int]) -> list:

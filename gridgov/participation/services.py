@@ -57,6 +57,24 @@ def follow_case(user, number: str, *, request=None) -> tuple[Case, bool]:
     return case, True
 
 
+def unfollow_case(user, number: str, *, request=None) -> bool:
+    """`user` stops following case `number`; False if they did not follow it."""
+    with transaction.atomic():
+        deleted, _rows = CaseFollow.objects.filter(user=user, case__number=number).delete()
+        if deleted:
+            record("participation.unfollow", request=request, actor=user, details={"case": number})
+    return bool(deleted)
+
+
+def followers_of(case_ids) -> dict[int, set[int]]:
+    """The users following each of the cases `case_ids` (one query): told as their cases move on."""
+    found: dict[int, set[int]] = {}
+    rows = CaseFollow.objects.filter(case_id__in=list(case_ids)).values_list("case_id", "user_id")
+    for case_id, user_id in rows:
+        found.setdefault(case_id, set()).add(user_id)
+    return found
+
+
 def follower_count(case: Case) -> int:
     return CaseFollow.objects.filter(case=case).count()
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("r/mine/", views.mine, name="mine"),
     path("r/case/<str:number>/", views.case_page, name="case"),
     path("r/case/<str:number>/actions/<str:action>/", views.case_action, name="action"),
+    path("r/case/<str:number>/unfollow/", views.unfollow, name="unfollow"),
     path("r/case/<str:number>/photos/<int:photo_id>/<str:size>/", views.photo, name="photo"),
 ]

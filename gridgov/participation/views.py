@@ -196,6 +196,14 @@ def follow(request):
     return redirect("participation:case", number=case.number)
 
 
+@require_POST
+@resident_required
+def unfollow(request, number: str):
+    if services.unfollow_case(request.user, number, request=request):
+        messages.success(request, _("You no longer follow case %(number)s.") % {"number": number})
+    return redirect("participation:mine")
+
+
 @resident_required
 def done(request, number: str):
     try:

@@ -153,3 +153,25 @@ def test_the_nearby_panel_shows_public_thumbnails(world):
         .status_code
         == 200
     )
+
+
+def test_followers_hear_how_the_case_goes_and_may_stop_following(world, django_capture_on_commit_callbacks):
+    from gridgov.access.roles import Role
+    from gridgov.inbox.models import Notification
+    from gridgov.participation.testing import act
+
+    first = resident_case(world.alice)
+    client = client_for(world.bob)
+    client.post(reverse("participation:follow"), {"case": first.number})
+    with django_capture_on_commit_callbacks(execute=True):
+        act(world, first, "register", Role.COMMUNITY_ADMIN)
+    told = Notification.objects.filter(recipient=world.bob, case=first, kind="register").get()
+    assert first.number in told.title and told.body == ""  # a follower is not sent the description
+
+    response = client.post(reverse("participation:unfollow", args=[first.number]))
+    assert response.status_code == 302
+    assert not CaseFollow.objects.exists()
+    assert AuditEntry.objects.filter(action="participation.unfollow").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        act(world, first, "dispatch", Role.COMMUNITY_ADMIN, department=world.department.code)
+    assert not Notification.objects.filter(recipient=world.bob, kind="dispatch").exists()
