@@ -1,8 +1,11 @@
-"""Content-Security-Policy: only our own origin; no inline scripts."""
+"""Request and response guards for every page: the Content-Security-Policy (only our own origin,
+no inline scripts) and the refusal of NUL characters in query strings."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 _POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: {tiles}; "
@@ -20,3 +23,21 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.header)
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a query string holding a NUL character. No text column can store one
+    (PostgreSQL refuses it outright), so no view has a use for it; refusing it here keeps every
+    hand-read parameter (`?parent=`, `?unit=` …) from reaching the database with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET.lists()
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in query):
+            message = _("The address holds a NUL character, which no parameter may contain.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
 
 from gridgov.access.roles import Role
 from gridgov.access.testing import PASSWORD
-from gridgov.people.models import Tag
 from gridgov.people.testing import CANARY_ID, CANARY_PHONE, build_registry_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _registry_world_with_tags():
-    # A transactional test may start after another one flushed the tags the migration seeded.
-    seeded = importlib.import_module("gridgov.people.migrations.0002_default_tags")
-    for code, name_zh, name_en, sensitivity in seeded.DEFAULT_TAGS:
-        Tag.objects.get_or_create(
-            code=code, defaults={"name_zh": name_zh, "name_en": name_en, "sensitivity": sensitivity}
-        )
-    return build_registry_world()
-
-
 def test_household_card_from_a_search_and_a_reveal_on_a_phone(live_server, browser, settings):
     settings.PEOPLE_REVEALS_PER_HOUR = 1
-    reg = _registry_world_with_tags()
+    reg = build_registry_world()
     head, card = reg.persons["head"], reg.households["a101"]
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
@@ -83,7 +71,7 @@ def test_household_card_from_a_search_and_a_reveal_on_a_phone(live_server, brows
 def test_grid_page_then_a_building_and_an_organization(live_server, browser):
     from gridgov.people.testing import CANARY_CONTACT_PHONE
 
-    reg = _registry_world_with_tags()
+    reg = build_registry_world()
     building, a101, a502 = reg.buildings["a"], reg.houses["a101"], reg.houses["a502"]
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -4,7 +4,6 @@ import and following its progress; who may see which job."""
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 
 import pytest
@@ -15,7 +14,7 @@ from openpyxl import load_workbook
 from gridgov.access.roles import Role
 from gridgov.access.testing import PASSWORD
 from gridgov.audit.models import AuditEntry
-from gridgov.people.models import Person, Tag
+from gridgov.people.models import Person
 from gridgov.people.testing import build_registry_world
 from gridgov.people.tests.import_helpers import GRID_1, checked_job, person_id, table, write_csv
 from gridgov.people.transfers import ImportJob, ImportStatus, RecordKind
@@ -161,21 +160,11 @@ def test_roles_without_people_import_are_refused(client, world):
     assert client.get("/registry/imports/").status_code == 302
 
 
-def _registry_world_with_tags():
-    # A transactional test may start after another one flushed the tags the migration seeded.
-    seeded = importlib.import_module("gridgov.people.migrations.0002_default_tags")
-    for code, name_zh, name_en, sensitivity in seeded.DEFAULT_TAGS:
-        Tag.objects.get_or_create(
-            code=code, defaults={"name_zh": name_zh, "name_en": name_en, "sensitivity": sensitivity}
-        )
-    return build_registry_world()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_upload_with_a_bad_row_then_import(live_server, browser, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    reg = _registry_world_with_tags()
+    reg = build_registry_world()
     path = write_csv(tmp_path / "居民.csv", table("persons", ROWS), encoding="gbk")
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
