@@ -82,6 +82,19 @@ def timeline(page) -> list[str]:
     return page.eval_on_selector_all(".gg-portal-timeline li", "items => items.map(i => i.dataset.action)")
 
 
+def settled_box(page, locator, *, tries: int = 50) -> dict:
+    """The bounding box of `locator` once it stopped moving (the map pans to a typed place)."""
+    locator.wait_for()
+    before = locator.bounding_box()
+    for _ in range(tries):
+        page.wait_for_timeout(100)
+        now = locator.bounding_box()
+        if now == before:
+            return now
+        before = now
+    raise AssertionError("the map kept moving")
+
+
 def test_sign_up_report_follow_rate_and_say_not_fixed(phone, live_server, outbox):
     world = build_case_world()
     page = phone
@@ -118,11 +131,11 @@ def test_sign_up_report_follow_rate_and_say_not_fixed(phone, live_server, outbox
     # change (the in-memory SQLite test database locks on concurrent requests).
     with page.expect_response("**/r/nearby/**"):
         page.locator("input[name=lat]").blur()  # the map pans to the typed place
-    page.wait_for_selector("#gg-picker .leaflet-marker-icon")
-    box = page.locator("#gg-picker").bounding_box()
-    # Tap a little west of the typed place (still in grid 1 of Heping Community).
+    marker = page.locator("#gg-picker .leaflet-marker-icon")
+    box = settled_box(page, marker)
+    # Tap a little west of the typed place's marker (still in grid 1 of Heping Community).
     with page.expect_response("**/r/nearby/**"):
-        page.mouse.click(box["x"] + box["width"] / 2 - 60, box["y"] + box["height"] / 2)
+        page.mouse.click(box["x"] + box["width"] / 2 - 60, box["y"] + box["height"] - 2)
     page.wait_for_selector("#gg-picker[data-picked='1']")
     picked_lon = float(page.input_value("input[name=lon]"))
     assert HOME_POINT[0] < picked_lon < HOME_POINT[0] + 0.01
