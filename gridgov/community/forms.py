@@ -34,7 +34,10 @@ class NoticeForm(forms.Form):
 
 class ProposalForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"), max_length=120, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=_("Title"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     description = forms.CharField(
         label=_("What do you propose, and why?"),

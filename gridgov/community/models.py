@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.geo.models import OrgUnit
 from gridgov.people.models import Household
@@ -40,7 +41,7 @@ class Notice(models.Model):
     scope_path_field = "org_path"
 
     class Meta:
-        verbose_name = _("notice")
+        verbose_name = pgettext_lazy("community", "notice")
         verbose_name_plural = _("notices")
         ordering = ["-pinned", "-published_at", "-created_at"]
 
@@ -66,9 +67,10 @@ class NoticeRead(models.Model):
 
 class ConsultationState(models.TextChoices):
     PROPOSED = "proposed", _("Collecting support")  # residents support it until staff decide
-    REJECTED = "rejected", _("Rejected")  # staff refused it, with a reason
+    REJECTED = "rejected", pgettext_lazy("proposal state", "Rejected")  # staff refused it, with a reason
     VOTING = "voting", _("Voting")  # households vote until closes_at or a staff close
-    CLOSED = "closed", _("Closed")  # the result is published and frozen in `result`
+    # The result is published and frozen in `result`.
+    CLOSED = "closed", pgettext_lazy("consultation state", "Closed")
 
 
 class Consultation(models.Model):
@@ -166,7 +168,7 @@ class Vote(models.Model):
 
 
 class ActionState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("follow-up state", "Open")
     DONE = "done", _("Done")
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubmissionStatus(models.TextChoices):
     CREATED = "created", _("Created")  # the handler created its record (ref_type/ref_id)
-    REJECTED = "rejected", _("Rejected")  # the handler refused the body (errors); nothing written
+    # The handler refused the body (errors); nothing written.
+    REJECTED = "rejected", pgettext_lazy("submission state", "Rejected")
 
 
 class Submission(models.Model):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.geo.models import OrgUnit
 from gridgov.people.models import Building, Component, Household, Organization, Person, Tag
@@ -218,7 +219,7 @@ class VisitPhoto(models.Model):
 class ChangeState(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("correction state", "Rejected")
 
 
 class ProposedChange(models.Model):
@@ -321,7 +322,7 @@ class TaskRule(models.Model):
 
 
 class TaskState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("task state", "Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -14,7 +14,7 @@ from gridgov.geo.models import OrgUnit
 class VolunteerStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")  # registered, not yet approved by staff
     APPROVED = "approved", _("Approved")  # may sign up for activities
-    SUSPENDED = "suspended", _("Suspended")  # may not sign up; points stay
+    SUSPENDED = "suspended", pgettext_lazy("volunteer state", "Suspended")  # may not sign up; points stay
 
 
 class Volunteer(models.Model):
@@ -59,7 +59,8 @@ class PointsMode(models.TextChoices):
 class ActivityState(models.TextChoices):
     # "Open" alone is already the verb "open (a page)" in the catalog.
     OPEN = "open", pgettext_lazy("activity state", "Open")  # sign-up, check-in and check-out possible
-    FINISHED = "finished", _("Finished")  # points awarded; nothing changes any more
+    # Points awarded; nothing changes any more.
+    FINISHED = "finished", pgettext_lazy("activity state", "Finished")
     CANCELLED = "cancelled", _("Cancelled")
 
 
