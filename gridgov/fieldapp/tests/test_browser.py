@@ -60,7 +60,7 @@ def _field_world():
     return reg
 
 
-def _until(page, expression: str, timeout_s: float = 15) -> None:
+def _until(page, expression: str, timeout_s: float = 40) -> None:
     """Wait until `expression` is true in the page (the CSP forbids wait_for_function's eval)."""
     for _ in range(int(timeout_s * 10)):
         if page.evaluate(expression):

@@ -139,11 +139,21 @@
     }
   }
 
+  // A failed download (a weak signal, a busy server) is tried again a few seconds later.
+  let bundleRetry = null;
+  function retryBundle() {
+    clearTimeout(bundleRetry);
+    bundleRetry = setTimeout(refreshBundle, 3000);
+  }
+
   async function refreshBundle() {
     if (!navigator.onLine) return;
     try {
       const response = await fetch(app.urls.bundle, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!response.ok) return;
+      if (!response.ok) {
+        if (response.status >= 500) retryBundle();
+        return;
+      }
       const bundle = await response.json();
       const held = await app.store.get("bundle", "current");
       if (held && held.version === bundle.version && held.user === bundle.user) return;
@@ -152,7 +162,8 @@
       renderForms(bundle);
       renderGrid(bundle);
     } catch (error) {
-      // Offline: keep what the device holds.
+      // Offline or cut off: keep what the device holds, and try again.
+      retryBundle();
     }
   }
 

@@ -8,9 +8,13 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
     for (const url of SHELL_URLS) {
-      const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
-      // A redirect (to the login page) is not the shell: keep only real answers.
-      if (response.ok && !response.redirected) await cache.put(url, response);
+      try {
+        const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+        // A redirect (to the login page) is not the shell: keep only real answers.
+        if (response.ok && !response.redirected) await cache.put(url, response);
+      } catch (error) {
+        // One part missing must not stop the worker: it is fetched from the network when asked.
+      }
     }
     await self.skipWaiting();
   })());
