@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "gridgov.open311",
     "gridgov.fieldapp",
     "gridgov.patrol",
+    "gridgov.campaigns",
     "gridgov.inbox",
     "gridgov.demo",
     "gridgov.web",

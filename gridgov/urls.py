@@ -18,6 +18,7 @@ urlpatterns = [
     path("volunteers/", include("gridgov.volunteers.urls")),
     path("patrol/", include("gridgov.patrol.urls")),
     path("field/", include("gridgov.fieldapp.urls")),
+    path("campaigns/", include("gridgov.campaigns.urls")),
     # The resident portal (/r/…) and the public map (/public/…).
     path("", include("gridgov.participation.urls")),
     path("", include("gridgov.web.urls")),

@@ -171,6 +171,51 @@ PERMISSIONS: tuple[Permission, ...] = (
         R.COMMUNITY_ADMIN,
         R.GRID_CHIEF,
     ),
+    # Emergency campaigns: districts and streets design and run them, grid staff visit, leaders
+    # see progress in counts. Personal answers and monitored persons only for those who act on
+    # them; approvals by a second person (docs/campaigns.md).
+    _perm(
+        "campaigns.view",
+        _("See campaigns, their progress and coverage in counts, and risk zones"),
+        *_REGISTRY_STAFF,
+        R.DISPATCHER,
+        R.LEADER,
+    ),
+    _perm("campaigns.manage", _("Design, start and end campaigns"), R.DISTRICT_ADMIN, R.STREET_ADMIN),
+    _perm(
+        "campaigns.work",
+        _("Visit a campaign's households and record results and health check-ins"),
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+        R.GRID_WORKER,
+    ),
+    _perm(
+        "campaigns.view_personal",
+        _("See a campaign's answers, follow-ups and monitored persons"),
+        *_REGISTRY_STAFF,
+    ),
+    _perm("campaigns.zones", _("Designate and end risk zones"), R.DISTRICT_ADMIN, R.STREET_ADMIN),
+    _perm(
+        "campaigns.monitor",
+        _("Propose health-monitoring changes, handle alerts and help requests"),
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+        R.GRID_CHIEF,
+    ),
+    _perm(
+        "campaigns.approve",
+        _("Approve monitoring changes and bulk exports of campaign data (second person)"),
+        R.DISTRICT_ADMIN,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+    ),
+    _perm(
+        "campaigns.export",
+        _("Request bulk exports of a campaign's personal data"),
+        R.DISTRICT_ADMIN,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+    ),
     _perm("access.manage_users", _("Manage users and memberships"), R.DISTRICT_ADMIN),
     _perm("audit.view_log", _("Search the audit log"), R.AUDITOR),
     # Auditors work in the audit log only; no API serves it, so they get no token either.
