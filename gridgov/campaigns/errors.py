@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridgov.errors import FieldError
+
 ALL = "__all__"  # an error that belongs to no single field
 
 
-class CampaignError(ValueError):
-    """A refused write: `field` names the input, `message` says why (translated); nothing changed."""
-
-    def __init__(self, field: str, message: Any, code: str = "invalid") -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-        self.code = code
+class CampaignError(FieldError):
+    """A refused campaign write; nothing changed."""
 
 
 class CampaignDenied(CampaignError):

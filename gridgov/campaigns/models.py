@@ -103,6 +103,9 @@ class ListEntry(models.Model):
             models.UniqueConstraint(fields=["campaign", "household"], name="campaign_list_entry_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.household_id}"
+
 
 class QuestionKind(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no")
@@ -282,6 +285,9 @@ class GridProgress(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "grid"], name="campaign_progress_unique")]
         indexes = [models.Index(fields=["campaign", "org_path"], name="campaign_progress_path")]
 
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.org_path}"
+
     @property
     def pending(self) -> int:
         return self.total - self.done - self.not_home - self.refused - self.moved
@@ -313,6 +319,9 @@ class DailyCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "grid", "day"], name="campaign_daily_count_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.org_path} · {self.day}"
 
 
 class ExportState(models.TextChoices):
@@ -574,6 +583,9 @@ class HealthCheckIn(models.Model):
         ordering = ["monitoring", "-at"]
         indexes = [models.Index(fields=["monitoring", "day"], name="monitoring_checkin_day")]
 
+    def __str__(self) -> str:
+        return f"{self.monitoring_id} · {self.day}"
+
 
 class AlertKind(models.TextChoices):
     MISSED = "missed", _("Missed check-in")
@@ -602,6 +614,9 @@ class MonitoringAlert(models.Model):
             models.UniqueConstraint(fields=["monitoring", "kind", "day"], name="monitoring_alert_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.monitoring_id} · {self.day}"
+
 
 class HelpKind(models.TextChoices):
     SUPPLIES = "supplies", _("Daily supplies")
@@ -629,3 +644,6 @@ class HelpRequest(models.Model):
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.monitoring_id}"

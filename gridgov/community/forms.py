@@ -1,18 +1,12 @@
 """Forms of the community pages. They only parse input: the actions in notices.py and
-consultations.py validate it and name the field of any error (see `add_error`)."""
+consultations.py validate it and name the field of any error (gridgov.web.form_errors)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.community.errors import CommunityError
 from gridgov.geo.models import OrgUnit
-
-
-def add_error(form: forms.Form, error: CommunityError) -> None:
-    """Put an action's error next to its field (or on top of the form)."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class NoticeForm(forms.Form):

@@ -15,10 +15,11 @@ from gridgov.community import consultations as actions
 from gridgov.community import notices as notice_actions
 from gridgov.community.audience import residents_of
 from gridgov.community.errors import CommunityError
-from gridgov.community.forms import ActionForm, NoticeForm, OpenVoteForm, RejectForm, ThresholdForm, add_error
+from gridgov.community.forms import ActionForm, NoticeForm, OpenVoteForm, RejectForm, ThresholdForm
 from gridgov.community.models import Consultation, ConsultationState, FollowUpAction, Notice, NoticeState
 from gridgov.community.permissions import MANAGE
 from gridgov.geo.models import OrgUnit
+from gridgov.web.form_errors import add_field_error
 from gridgov.web.permissions import permission_required
 
 PAGE_SIZE = 25
@@ -66,7 +67,7 @@ def notice_edit(request, pk: int | None = None):
         try:
             saved = notice_actions.save_notice(notice, draft, actor=request.user)
         except CommunityError as error:
-            add_error(form, error)
+            add_field_error(form, error)
         else:
             messages.success(request, _("The notice is saved."))
             return redirect("community:manage_notice", pk=saved.pk)
@@ -192,7 +193,7 @@ def consultation_step(request, pk: int, step: str):
             try:
                 _run_step(step, consultation, user, form)
             except CommunityError as error:
-                add_error(form, error)
+                add_field_error(form, error)
                 return _consultation_page(request, consultation, **{name: form})
         else:
             raise CommunityError("", _("Unknown action."))

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from gridgov.community import consultations as actions
 from gridgov.community.errors import CommunityError
-from gridgov.community.forms import ProposalForm, add_error
+from gridgov.community.forms import ProposalForm
 from gridgov.community.models import ConsultationState, NoticeRead, Support, Vote
 from gridgov.community.notices import mark_read, notices_for
 from gridgov.community.permissions import TAKE_PART
+from gridgov.web.form_errors import add_field_error
 from gridgov.web.permissions import permission_required
 
 
@@ -75,7 +76,7 @@ def proposal_new(request):
                 description=form.cleaned_data["description"],
             )
         except CommunityError as error:
-            add_error(form, error)
+            add_field_error(form, error)
         else:
             messages.success(request, _("Your proposal is published. Neighbours can now support it."))
             return redirect("community:consultation", pk=consultation.pk)

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridgov.errors import FieldError
+
 ALL = "__all__"  # an error that belongs to no single field
 
 
-class PatrolError(ValueError):
-    """A refused write: `field` names the input, `message` says why (translated); nothing changed."""
-
-    def __init__(self, field: str, message: Any, code: str = "invalid") -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-        self.code = code
+class PatrolError(FieldError):
+    """A refused patrol write; nothing changed."""
 
 
 class PatrolDenied(PatrolError):

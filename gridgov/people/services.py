@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.audit.log import record
+from gridgov.errors import FieldError
 from gridgov.people import bulk, pii
 from gridgov.people.credit_codes import check_credit_code
 from gridgov.people.identity_numbers import IdentifierError, check_id_number
@@ -40,14 +41,8 @@ from gridgov.people.phones import check_mobile
 from gridgov.people.placement import PlacementError, grid_for_point
 
 
-class RegistryError(ValueError):
-    """A registry write refused: `field` names the input, `message` says why (translated)."""
-
-    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.code = code
+class RegistryError(FieldError):
+    """A registry write refused."""
 
 
 class _Unchanged:

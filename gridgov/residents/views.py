@@ -18,6 +18,7 @@ from gridgov.people.phones import mask_mobile
 from gridgov.residents import accounts, binding, codes, profiles, signin
 from gridgov.residents.errors import ResidentError
 from gridgov.residents.forms import BindForm, CodeForm, DisplayNameForm, PhoneForm
+from gridgov.web.form_errors import add_field_error
 
 PORTAL_HOME = "/r/"
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -33,10 +34,6 @@ def _next_url(request) -> str:
 def _signin_url(request) -> str:
     query = urlencode({"next": request.GET["next"]}) if request.GET.get("next") else ""
     return reverse("residents:signin") + (f"?{query}" if query else "")
-
-
-def _show(form, error: ResidentError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_http_methods(["GET"])
@@ -70,7 +67,7 @@ def _phone_step(request):
         try:
             codes.request_code(form.cleaned_data["phone"], request=request)
         except ResidentError as error:
-            _show(form, error)
+            add_field_error(form, error)
         else:
             phone, _index = codes.checked_phone(form.cleaned_data["phone"])
             return _signin_page(
@@ -93,9 +90,9 @@ def _code_step(request):
         except ResidentError as error:
             if error.field == "phone":  # back to the first step, the number in place
                 phone_form = PhoneForm(initial={"phone": form.cleaned_data["phone"]})
-                _show(phone_form, error)
+                add_field_error(phone_form, error)
                 return _signin_page(request, phone_form, "phone")
-            _show(form, error)
+            add_field_error(form, error)
         else:
             login(request, result.user, backend=_BACKEND)
             if result.created:
@@ -156,7 +153,7 @@ def bind(request):
                 request=request,
             )
         except ResidentError as error:
-            _show(form, error)
+            add_field_error(form, error)
         else:
             messages.success(request, _("Your account is now bound to your registry record."))
             return redirect("residents:me")

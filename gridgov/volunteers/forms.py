@@ -1,5 +1,5 @@
 """Forms of the volunteer pages. They only parse input: the services check it and name the
-field of any error, which `add_error` puts next to that field."""
+field of any error, which gridgov.web.form_errors puts next to that field."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.geo.models import OrgUnit
-from gridgov.volunteers.errors import VolunteerError
 from gridgov.volunteers.models import PointsMode
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def add_error(form: forms.Form, error: VolunteerError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class RegisterForm(forms.Form):

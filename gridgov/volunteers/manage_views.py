@@ -19,7 +19,6 @@ from gridgov.volunteers.forms import (
     ItemForm,
     ItemUpdateForm,
     SuspendForm,
-    add_error,
 )
 from gridgov.volunteers.models import (
     Activity,
@@ -31,6 +30,7 @@ from gridgov.volunteers.models import (
     VolunteerStatus,
 )
 from gridgov.volunteers.rights import MANAGE
+from gridgov.web.form_errors import add_field_error
 from gridgov.web.permissions import permission_required
 
 
@@ -108,7 +108,7 @@ def activity_list(request):
                 activities.NewActivity(**form.cleaned_data), actor=request.user, request=request
             )
         except VolunteerError as error:
-            add_error(form, error)
+            add_field_error(form, error)
         else:
             messages.success(request, _("Activity created."))
             return redirect("volunteers:manage_activity", pk=activity.pk)
@@ -163,7 +163,7 @@ def shop_admin(request):
                 request=request,
             )
         except VolunteerError as error:
-            add_error(form, error)
+            add_field_error(form, error)
         else:
             messages.success(request, _("Item added."))
             return redirect("volunteers:manage_shop")

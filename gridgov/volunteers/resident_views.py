@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from gridgov.volunteers import activities, leaderboard, ledger, registry, shop
 from gridgov.volunteers.communities import home_community
 from gridgov.volunteers.errors import VolunteerError
-from gridgov.volunteers.forms import RegisterForm, add_error
+from gridgov.volunteers.forms import RegisterForm
 from gridgov.volunteers.models import (
     Activity,
     ActivityState,
@@ -26,6 +26,7 @@ from gridgov.volunteers.models import (
     Volunteer,
 )
 from gridgov.volunteers.rights import TAKE_PART
+from gridgov.web.form_errors import add_field_error
 from gridgov.web.permissions import permission_required
 
 
@@ -49,7 +50,7 @@ def home(request):
         try:
             registry.register(user, request=request, **form.cleaned_data)
         except VolunteerError as error:
-            add_error(form, error)
+            add_field_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("volunteers:home")

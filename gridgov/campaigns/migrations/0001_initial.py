@@ -6,381 +6,1063 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0005_clock_hours'),
-        ('geo', '0001_initial'),
-        ('patrol', '0001_initial'),
-        ('people', '0002_default_tags'),
+        ("cases", "0005_clock_hours"),
+        ("geo", "0001_initial"),
+        ("patrol", "0001_initial"),
+        ("people", "0002_default_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('epidemic', 'Epidemic screening'), ('flood', 'Flood'), ('snowstorm', 'Snowstorm / cold wave'), ('heating', 'Heating failure'), ('census', 'Census update'), ('other', 'Other')], max_length=10, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('ended', 'Ended'), ('purged', 'Personal data purged')], default='draft', max_length=8, verbose_name='status')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('target_mode', models.CharField(choices=[('all', 'All households of the scope'), ('filter', 'Households of persons matching tags, age and residence type'), ('list', 'A list imported from Excel')], default='all', max_length=6, verbose_name='target')),
-                ('target_tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
-                ('target_min_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum age')),
-                ('target_max_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum age')),
-                ('target_residence_types', models.JSONField(blank=True, default=list, verbose_name='residence types')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('retention_days', models.PositiveSmallIntegerField(default=30, verbose_name='retention (days after the end)')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('purged_at', models.DateTimeField(blank=True, null=True, verbose_name='personal data purged')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('units', models.ManyToManyField(related_name='+', to='geo.orgunit', verbose_name='scope')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("epidemic", "Epidemic screening"),
+                            ("flood", "Flood"),
+                            ("snowstorm", "Snowstorm / cold wave"),
+                            ("heating", "Heating failure"),
+                            ("census", "Census update"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("ended", "Ended"),
+                            ("purged", "Personal data purged"),
+                        ],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                (
+                    "target_mode",
+                    models.CharField(
+                        choices=[
+                            ("all", "All households of the scope"),
+                            ("filter", "Households of persons matching tags, age and residence type"),
+                            ("list", "A list imported from Excel"),
+                        ],
+                        default="all",
+                        max_length=6,
+                        verbose_name="target",
+                    ),
+                ),
+                ("target_tags", models.JSONField(blank=True, default=list, verbose_name="tags")),
+                (
+                    "target_min_age",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="minimum age"),
+                ),
+                (
+                    "target_max_age",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="maximum age"),
+                ),
+                (
+                    "target_residence_types",
+                    models.JSONField(blank=True, default=list, verbose_name="residence types"),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                (
+                    "retention_days",
+                    models.PositiveSmallIntegerField(
+                        default=30, verbose_name="retention (days after the end)"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                (
+                    "purged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="personal data purged"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                ("units", models.ManyToManyField(related_name="+", to="geo.orgunit", verbose_name="scope")),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DailyCount',
+            name="DailyCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(max_length=40)),
-                ('day', models.DateField()),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('not_home', models.PositiveIntegerField(default=0)),
-                ('refused', models.PositiveIntegerField(default=0)),
-                ('moved', models.PositiveIntegerField(default=0)),
-                ('exceptions', models.PositiveIntegerField(default=0)),
-                ('monitored', models.PositiveIntegerField(default=0)),
-                ('checkins', models.PositiveIntegerField(default=0)),
-                ('missed_checkins', models.PositiveIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='daily_counts', to='campaigns.campaign')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(max_length=40)),
+                ("day", models.DateField()),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("not_home", models.PositiveIntegerField(default=0)),
+                ("refused", models.PositiveIntegerField(default=0)),
+                ("moved", models.PositiveIntegerField(default=0)),
+                ("exceptions", models.PositiveIntegerField(default=0)),
+                ("monitored", models.PositiveIntegerField(default=0)),
+                ("checkins", models.PositiveIntegerField(default=0)),
+                ("missed_checkins", models.PositiveIntegerField(default=0)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="daily_counts",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="geo.orgunit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'day', 'org_path'],
+                "ordering": ["campaign", "day", "org_path"],
             },
         ),
         migrations.CreateModel(
-            name='ExportRequest',
+            name="ExportRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('state', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=8, verbose_name='state')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('downloads', models.PositiveSmallIntegerField(default=0)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='area')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_requests', to='campaigns.campaign')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("downloads", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_requests",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export request',
-                'verbose_name_plural': 'export requests',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "export request",
+                "verbose_name_plural": "export requests",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='GridProgress',
+            name="GridProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(max_length=40)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('not_home', models.PositiveIntegerField(default=0)),
-                ('refused', models.PositiveIntegerField(default=0)),
-                ('moved', models.PositiveIntegerField(default=0)),
-                ('exceptions', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='campaigns.campaign')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(max_length=40)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("not_home", models.PositiveIntegerField(default=0)),
+                ("refused", models.PositiveIntegerField(default=0)),
+                ("moved", models.PositiveIntegerField(default=0)),
+                ("exceptions", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="geo.orgunit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'org_path'],
+                "ordering": ["campaign", "org_path"],
             },
         ),
         migrations.CreateModel(
-            name='ListEntry',
+            name="ListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_entries', to='campaigns.campaign')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="list_entries",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.household"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Monitoring',
+            name="Monitoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('kind', models.CharField(choices=[('quarantine', 'Home quarantine (居家隔离)'), ('health', 'Home health monitoring (居家健康监测)')], max_length=10, verbose_name='kind')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='until')),
-                ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='released')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitorings', to='campaigns.campaign')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='grid')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.household', verbose_name='household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quarantine", "Home quarantine (居家隔离)"),
+                            ("health", "Home health monitoring (居家健康监测)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(verbose_name="until")),
+                ("released_at", models.DateTimeField(blank=True, null=True, verbose_name="released")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitorings",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'health monitoring',
-                'verbose_name_plural': 'health monitoring',
-                'ordering': ['campaign', 'org_path', 'id'],
+                "verbose_name": "health monitoring",
+                "verbose_name_plural": "health monitoring",
+                "ordering": ["campaign", "org_path", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HelpRequest',
+            name="HelpRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('supplies', 'Daily supplies'), ('medicine', 'Medicine'), ('medical', 'Medical care'), ('other', 'Other')], max_length=8, verbose_name='kind')),
-                ('text', models.CharField(max_length=200, verbose_name='request')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('by_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='patrol.task')),
-                ('monitoring', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='help_requests', to='campaigns.monitoring')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supplies", "Daily supplies"),
+                            ("medicine", "Medicine"),
+                            ("medical", "Medical care"),
+                            ("other", "Other"),
+                        ],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.CharField(max_length=200, verbose_name="request")),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="patrol.task",
+                    ),
+                ),
+                (
+                    "monitoring",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="help_requests",
+                        to="campaigns.monitoring",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'help request',
-                'verbose_name_plural': 'help requests',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "help request",
+                "verbose_name_plural": "help requests",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HealthCheckIn',
+            name="HealthCheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('temperature', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, verbose_name='temperature (°C)')),
-                ('symptoms', models.JSONField(blank=True, default=list, verbose_name='symptoms')),
-                ('test_result', models.CharField(blank=True, choices=[('', 'No test'), ('pending', 'Waiting for the result'), ('negative', 'Negative'), ('positive', 'Positive')], max_length=8, verbose_name='test result')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('by_self', models.BooleanField(default=False, verbose_name='reported by the person')),
-                ('by_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('monitoring', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to='campaigns.monitoring')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("at", models.DateTimeField(verbose_name="time")),
+                (
+                    "temperature",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=3, null=True, verbose_name="temperature (°C)"
+                    ),
+                ),
+                ("symptoms", models.JSONField(blank=True, default=list, verbose_name="symptoms")),
+                (
+                    "test_result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No test"),
+                            ("pending", "Waiting for the result"),
+                            ("negative", "Negative"),
+                            ("positive", "Positive"),
+                        ],
+                        max_length=8,
+                        verbose_name="test result",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("by_self", models.BooleanField(default=False, verbose_name="reported by the person")),
+                (
+                    "by_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "monitoring",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkins",
+                        to="campaigns.monitoring",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'health check-in',
-                'verbose_name_plural': 'health check-ins',
-                'ordering': ['monitoring', '-at'],
+                "verbose_name": "health check-in",
+                "verbose_name_plural": "health check-ins",
+                "ordering": ["monitoring", "-at"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringAlert',
+            name="MonitoringAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('missed', 'Missed check-in'), ('fever', 'Fever'), ('positive', 'Positive test')], max_length=8, verbose_name='kind')),
-                ('day', models.DateField(verbose_name='day')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('raised_at', models.DateTimeField(auto_now_add=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('monitoring', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='campaigns.monitoring')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("missed", "Missed check-in"),
+                            ("fever", "Fever"),
+                            ("positive", "Positive test"),
+                        ],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                ("raised_at", models.DateTimeField(auto_now_add=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "monitoring",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="campaigns.monitoring",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monitoring alert',
-                'verbose_name_plural': 'monitoring alerts',
-                'ordering': ['-day', '-id'],
+                "verbose_name": "monitoring alert",
+                "verbose_name_plural": "monitoring alerts",
+                "ordering": ["-day", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringChange',
+            name="MonitoringChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('place', 'Place under monitoring'), ('change', 'Change kind or period'), ('release', 'Release')], max_length=8, verbose_name='action')),
-                ('kind', models.CharField(blank=True, choices=[('quarantine', 'Home quarantine (居家隔离)'), ('health', 'Home health monitoring (居家健康监测)')], max_length=10, verbose_name='kind')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('state', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=8, verbose_name='state')),
-                ('proposed_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring_changes', to='campaigns.campaign')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('monitoring', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='campaigns.monitoring')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person', verbose_name='person')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("place", "Place under monitoring"),
+                            ("change", "Change kind or period"),
+                            ("release", "Release"),
+                        ],
+                        max_length=8,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("quarantine", "Home quarantine (居家隔离)"),
+                            ("health", "Home health monitoring (居家健康监测)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring_changes",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "monitoring",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="campaigns.monitoring",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monitoring status change',
-                'verbose_name_plural': 'monitoring status changes',
-                'ordering': ['-proposed_at', '-id'],
+                "verbose_name": "monitoring status change",
+                "verbose_name_plural": "monitoring status changes",
+                "ordering": ["-proposed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('code', models.SlugField(max_length=30, verbose_name='code')),
-                ('text', models.CharField(max_length=200, verbose_name='question')),
-                ('kind', models.CharField(choices=[('yes_no', 'Yes / no'), ('choice', 'One choice'), ('choices', 'Several choices'), ('number', 'Number'), ('temperature', 'Body temperature (°C)'), ('date', 'Date'), ('text', 'Text')], max_length=12, verbose_name='kind')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='choices')),
-                ('condition', models.JSONField(blank=True, null=True, verbose_name='asked only when')),
-                ('exception', models.JSONField(blank=True, null=True, verbose_name='exception when')),
-                ('exception_action', models.CharField(blank=True, choices=[('', 'Nothing'), ('follow_up', 'Create a follow-up'), ('case', 'Report a case')], default='', max_length=10, verbose_name='on exception')),
-                ('exception_label', models.CharField(blank=True, max_length=100, verbose_name='exception label')),
-                ('exception_category', models.CharField(blank=True, max_length=20, verbose_name='case category code')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("code", models.SlugField(max_length=30, verbose_name="code")),
+                ("text", models.CharField(max_length=200, verbose_name="question")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("yes_no", "Yes / no"),
+                            ("choice", "One choice"),
+                            ("choices", "Several choices"),
+                            ("number", "Number"),
+                            ("temperature", "Body temperature (°C)"),
+                            ("date", "Date"),
+                            ("text", "Text"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="choices")),
+                ("condition", models.JSONField(blank=True, null=True, verbose_name="asked only when")),
+                ("exception", models.JSONField(blank=True, null=True, verbose_name="exception when")),
+                (
+                    "exception_action",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Nothing"),
+                            ("follow_up", "Create a follow-up"),
+                            ("case", "Report a case"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="on exception",
+                    ),
+                ),
+                (
+                    "exception_label",
+                    models.CharField(blank=True, max_length=100, verbose_name="exception label"),
+                ),
+                (
+                    "exception_category",
+                    models.CharField(blank=True, max_length=20, verbose_name="case category code"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist question',
-                'verbose_name_plural': 'checklist questions',
-                'ordering': ['campaign', 'position', 'id'],
+                "verbose_name": "checklist question",
+                "verbose_name_plural": "checklist questions",
+                "ordering": ["campaign", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RiskZone',
+            name="RiskZone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('lockdown', 'Lockdown zone (封控区)'), ('control', 'Control zone (管控区)'), ('prevention', 'Prevention zone (防范区)')], max_length=10, verbose_name='level')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('starts_at', models.DateTimeField(verbose_name='from')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='until')),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.building', verbose_name='building')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='zones', to='campaigns.campaign', verbose_name='campaign')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='grid')),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("lockdown", "Lockdown zone (封控区)"),
+                            ("control", "Control zone (管控区)"),
+                            ("prevention", "Prevention zone (防范区)"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                ("starts_at", models.DateTimeField(verbose_name="from")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="until")),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.building",
+                        verbose_name="building",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="zones",
+                        to="campaigns.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="set by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk zone',
-                'verbose_name_plural': 'risk zones',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "risk zone",
+                "verbose_name_plural": "risk zones",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(max_length=40)),
-                ('person_ids', models.JSONField(blank=True, default=list)),
-                ('outcome', models.CharField(choices=[('pending', 'Not yet visited'), ('done', 'Done'), ('not_home', 'Not at home (revisit)'), ('refused', 'Refused'), ('moved', 'Moved away')], default='pending', max_length=8, verbose_name='outcome')),
-                ('answers', models.JSONField(blank=True, null=True, verbose_name='answers')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('has_exception', models.BooleanField(default=False, verbose_name='exception')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='visits')),
-                ('result_at', models.DateTimeField(blank=True, null=True, verbose_name='visited')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='campaigns.campaign')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.orgunit', verbose_name='grid')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.household', verbose_name='household')),
-                ('result_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='visited by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(max_length=40)),
+                ("person_ids", models.JSONField(blank=True, default=list)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet visited"),
+                            ("done", "Done"),
+                            ("not_home", "Not at home (revisit)"),
+                            ("refused", "Refused"),
+                            ("moved", "Moved away"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, null=True, verbose_name="answers")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("has_exception", models.BooleanField(default=False, verbose_name="exception")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="visits")),
+                ("result_at", models.DateTimeField(blank=True, null=True, verbose_name="visited")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.orgunit",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "result_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="visited by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign household',
-                'verbose_name_plural': 'campaign households',
-                'ordering': ['campaign', 'org_path', 'id'],
+                "verbose_name": "campaign household",
+                "verbose_name_plural": "campaign households",
+                "ordering": ["campaign", "org_path", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_code', models.CharField(max_length=30)),
-                ('label', models.CharField(max_length=100, verbose_name='exception')),
-                ('action', models.CharField(choices=[('', 'Nothing'), ('follow_up', 'Create a follow-up'), ('case', 'Report a case')], max_length=10, verbose_name='action')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=4, verbose_name='state')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('org_path', models.CharField(db_index=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='campaigns.campaign')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='campaigns.target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question_code", models.CharField(max_length=30)),
+                ("label", models.CharField(max_length=100, verbose_name="exception")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("", "Nothing"),
+                            ("follow_up", "Create a follow-up"),
+                            ("case", "Report a case"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")],
+                        default="open",
+                        max_length=4,
+                        verbose_name="state",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("org_path", models.CharField(db_index=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="campaigns.target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='campaign_ends_after_start'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="campaign_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dailycount',
-            constraint=models.UniqueConstraint(fields=('campaign', 'grid', 'day'), name='campaign_daily_count_unique'),
+            model_name="dailycount",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "grid", "day"), name="campaign_daily_count_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exportrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('requested_by')), _negated=True), _connector='OR'), name='campaign_export_second_person'),
+            model_name="exportrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_by__isnull", True),
+                    models.Q(("decided_by", models.F("requested_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="campaign_export_second_person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='gridprogress',
-            index=models.Index(fields=['campaign', 'org_path'], name='campaign_progress_path'),
+            model_name="gridprogress",
+            index=models.Index(fields=["campaign", "org_path"], name="campaign_progress_path"),
         ),
         migrations.AddConstraint(
-            model_name='gridprogress',
-            constraint=models.UniqueConstraint(fields=('campaign', 'grid'), name='campaign_progress_unique'),
+            model_name="gridprogress",
+            constraint=models.UniqueConstraint(fields=("campaign", "grid"), name="campaign_progress_unique"),
         ),
         migrations.AddConstraint(
-            model_name='listentry',
-            constraint=models.UniqueConstraint(fields=('campaign', 'household'), name='campaign_list_entry_unique'),
+            model_name="listentry",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "household"), name="campaign_list_entry_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoring',
-            constraint=models.UniqueConstraint(condition=models.Q(('released_at__isnull', True)), fields=('campaign', 'person'), name='monitoring_one_open'),
+            model_name="monitoring",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("released_at__isnull", True)),
+                fields=("campaign", "person"),
+                name="monitoring_one_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoring',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='monitoring_ends_after_start'),
+            model_name="monitoring",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="monitoring_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='healthcheckin',
-            index=models.Index(fields=['monitoring', 'day'], name='monitoring_checkin_day'),
+            model_name="healthcheckin",
+            index=models.Index(fields=["monitoring", "day"], name="monitoring_checkin_day"),
         ),
         migrations.AddConstraint(
-            model_name='monitoringalert',
-            constraint=models.UniqueConstraint(fields=('monitoring', 'kind', 'day'), name='monitoring_alert_unique'),
+            model_name="monitoringalert",
+            constraint=models.UniqueConstraint(
+                fields=("monitoring", "kind", "day"), name="monitoring_alert_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoringchange',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('proposed_by')), _negated=True), _connector='OR'), name='monitoring_change_second_person'),
+            model_name="monitoringchange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_by__isnull", True),
+                    models.Q(("decided_by", models.F("proposed_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="monitoring_change_second_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('campaign', 'code'), name='campaign_question_code_unique'),
+            model_name="question",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "code"), name="campaign_question_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskzone',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('building__isnull', True), ('grid__isnull', False)), models.Q(('building__isnull', False), ('grid__isnull', True)), _connector='OR'), name='risk_zone_grid_or_building'),
+            model_name="riskzone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("building__isnull", True), ("grid__isnull", False)),
+                    models.Q(("building__isnull", False), ("grid__isnull", True)),
+                    _connector="OR",
+                ),
+                name="risk_zone_grid_or_building",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskzone',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='risk_zone_ends_after_start'),
+            model_name="riskzone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_at__isnull", True), ("ends_at__gt", models.F("starts_at")), _connector="OR"
+                ),
+                name="risk_zone_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='target',
-            index=models.Index(fields=['campaign', 'org_path'], name='campaign_target_path'),
+            model_name="target",
+            index=models.Index(fields=["campaign", "org_path"], name="campaign_target_path"),
         ),
         migrations.AddIndex(
-            model_name='target',
-            index=models.Index(fields=['campaign', 'assignee', 'outcome'], name='campaign_target_assignee'),
+            model_name="target",
+            index=models.Index(fields=["campaign", "assignee", "outcome"], name="campaign_target_assignee"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('campaign', 'household'), name='campaign_target_unique'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "household"), name="campaign_target_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(fields=('target', 'question_code'), name='campaign_follow_up_unique'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                fields=("target", "question_code"), name="campaign_follow_up_unique"
+            ),
         ),
     ]

@@ -1,5 +1,5 @@
 """Forms of the case pages. They only parse input; gridgov.cases.workflow validates it and names
-the field of any error, which the view puts back on the form (see `add_workflow_error`)."""
+the field of any error, which the view puts back on the form (gridgov.web.form_errors)."""
 
 from __future__ import annotations
 
@@ -70,14 +70,6 @@ def _style(form: forms.Form) -> None:
         else:
             css = "form-control"
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-
-def add_workflow_error(
-    form: forms.Form, field: str | None, message: str, aliases: dict | None = None
-) -> None:
-    """Put a workflow error next to the field it names (or above the form when the form has no such field)."""
-    field = (aliases or {}).get(field, field)
-    form.add_error(field if field in form.fields else None, str(message))
 
 
 # --- Actions on a case -------------------------------------------------------------------------

@@ -32,8 +32,9 @@ from gridgov.geo.models import path_for_code
 from gridgov.participation.duplicates import nearby_open_cases
 from gridgov.participation.services import follower_count, not_fixed_requests
 from gridgov.web.cases.display import STATE_TONES, action_label, time_status, timeline_rows
-from gridgov.web.cases.forms import ActionForm, QueueFilterForm, ReportForm, add_workflow_error
+from gridgov.web.cases.forms import ActionForm, QueueFilterForm, ReportForm
 from gridgov.web.cases.queues import CaseFilter, queue_cases, queue_counts, queues_for
+from gridgov.web.form_errors import add_error
 from gridgov.web.permissions import permission_required
 
 VIEW = "cases.view"
@@ -202,7 +203,7 @@ def case_action(request, number: str, action: str):
             **form.params(),
         )
     except InvalidInput as error:
-        add_workflow_error(form, error.field, error.message, ActionForm.ALIASES)
+        add_error(form, error.field, error.message, ActionForm.ALIASES)
         return _render_case(request, case, bound=form, status=400)
     except Conflict as error:
         if error.code == "stale_version":
@@ -279,9 +280,9 @@ def new_report(request):
             try:
                 case, created = report_case(report, actor=user, request=request)
             except InvalidInput as error:
-                add_workflow_error(form, error.field, error.message)
+                add_error(form, error.field, error.message)
             except (NotAllowed, IdempotencyMismatch) as error:
-                add_workflow_error(form, None, error.message)
+                add_error(form, None, error.message)
                 status = 403 if isinstance(error, NotAllowed) else 422
                 # A fresh key, so that the corrected form can be sent.
                 form.data = form.data.copy()

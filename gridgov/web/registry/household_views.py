@@ -17,9 +17,10 @@ from gridgov.patrol.history import visits_of
 from gridgov.people import services
 from gridgov.people.household_card import CASE_RADIUS_M, cases_near, household_history
 from gridgov.people.models import Household, Person, Relation
+from gridgov.web.form_errors import add_field_error
 from gridgov.web.permissions import permission_required
 from gridgov.web.registry.people_views import shown_tags
-from gridgov.web.registry.person_forms import EDIT, VIEW, HouseholdForm, add_registry_error
+from gridgov.web.registry.person_forms import EDIT, VIEW, HouseholdForm
 
 
 def _households():
@@ -71,7 +72,7 @@ def _save(request, form: HouseholdForm, household: Household, *, created: bool):
         try:
             services.save_household(household, actor=request.user, request=request)
         except services.RegistryError as error:
-            add_registry_error(form, error.field, error.message)
+            add_field_error(form, error)
         else:
             messages.success(
                 request, _("The household was added.") if created else _("The household was saved.")

@@ -24,6 +24,7 @@ from gridgov.people.reveal import REVEALABLE, RevealError, reveals_left
 from gridgov.people.reveal import reveal as reveal_value
 from gridgov.people.search import is_identifier, persons_matching
 from gridgov.people.visibility import may_see_level, visible_tags
+from gridgov.web.form_errors import add_field_error
 from gridgov.web.permissions import permission_required
 from gridgov.web.registry.person_forms import (
     EDIT,
@@ -33,7 +34,6 @@ from gridgov.web.registry.person_forms import (
     SearchForm,
     StatusForm,
     TagForm,
-    add_registry_error,
     editable_grids,
 )
 
@@ -181,7 +181,7 @@ def person_status(request, pk: int):
                 request=request,
             )
         except services.RegistryError as error:
-            add_registry_error(form, error.field, error.message)
+            add_field_error(form, error)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("registry:person", pk=person.pk)
@@ -275,7 +275,7 @@ def _save_person_form(request, form: PersonForm, person: Person, *, created: boo
         try:
             services.save_person(person, actor=request.user, request=request, **identifiers)
         except services.RegistryError as error:
-            add_registry_error(form, error.field, error.message)
+            add_field_error(form, error)
         else:
             messages.success(
                 request, _("The person was saved.") if not created else _("The person was added.")

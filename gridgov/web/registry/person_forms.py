@@ -1,6 +1,6 @@
 """Forms of the person and household pages. They parse input and offer only records in the
 user's jurisdiction; people.services validates the rest and names the field of any error,
-which the view puts back on the form (`add_registry_error`)."""
+which the view puts back on the form (gridgov.web.form_errors)."""
 
 from __future__ import annotations
 
@@ -51,11 +51,6 @@ def _bootstrap(form: forms.Form) -> None:
         else:
             css = "form-control"
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-
-def add_registry_error(form: forms.Form, field: str | None, message: str) -> None:
-    """Put a service error next to the field it names (above the form when the form lacks it)."""
-    form.add_error(field if field in form.fields else None, str(message))
 
 
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:

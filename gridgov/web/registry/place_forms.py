@@ -24,8 +24,9 @@ from gridgov.people.models import (
     Person,
 )
 from gridgov.people.services import UNCHANGED
-from gridgov.web.cases.forms import PhotosField, add_workflow_error
+from gridgov.web.cases.forms import PhotosField
 from gridgov.web.cases.forms import _style as style
+from gridgov.web.form_errors import add_error
 
 
 def _date_input() -> forms.DateInput:
@@ -38,7 +39,7 @@ ALIASES = {"location": "lon"}
 
 
 def add_service_error(form: forms.Form, field: str | None, message: str) -> None:
-    add_workflow_error(form, field, message, ALIASES)
+    add_error(form, field, message, ALIASES)
 
 
 def _coordinate(label) -> forms.FloatField:
