@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "gridgov.fieldapp",
     "gridgov.patrol",
     "gridgov.campaigns",
+    "gridgov.intelligence",
     "gridgov.inbox",
     "gridgov.demo",
     "gridgov.web",
