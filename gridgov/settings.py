@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "gridgov.patrol",
     "gridgov.campaigns",
     "gridgov.intelligence",
+    "gridgov.analytics",
+    "gridgov.assessment",
     "gridgov.inbox",
     "gridgov.demo",
     "gridgov.web",
