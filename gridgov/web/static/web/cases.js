@@ -4,41 +4,8 @@
 (function () {
   "use strict";
 
-  var DEFAULT_VIEW = [[43.62, 122.26], 9];
   var STATUS_COLOURS = { none: "#1d7f74", yellow: "#d49b00", red: "#c0392b", closed: "#7b8794" };
-
-  function readJson(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  // A Leaflet map with the configured tiles (none by default) and the jurisdiction's outlines.
-  function baseMap(el, outlines) {
-    var map = L.map(el, { zoomSnap: 0.25 });
-    map.attributionControl.setPrefix(false);
-    map.setView(DEFAULT_VIEW[0], DEFAULT_VIEW[1]);
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-    }
-    var layer = null;
-    if (outlines && outlines.length) {
-      layer = L.geoJSON({ type: "FeatureCollection", features: outlines.map(function (g) {
-        return { type: "Feature", geometry: g, properties: {} };
-      }) }, {
-        style: { color: "#1b4f8f", weight: 1.5, fillColor: "#dbe7f7", fillOpacity: 0.45 },
-        interactive: false
-      }).addTo(map);
-    }
-    return { map: map, outline: layer };
-  }
-
-  function fitOutline(view, padding) {
-    if (view.outline && view.outline.getBounds().isValid()) {
-      view.map.fitBounds(view.outline.getBounds(), { padding: [padding, padding] });
-      return true;
-    }
-    return false;
-  }
+  var readJson, baseMap, fitOutline;
 
   // --- The case page: the point inside its grid ---------------------------------------------
   function casePage() {
@@ -62,61 +29,8 @@
     var lat = document.getElementById("id_lat");
     var crs = document.getElementById("id_crs");
     var status = document.getElementById("gg-locate-status");
-    var view = baseMap(el, readJson("gg-outlines"));
-    var marker = null;
-
-    function place(latlng, pan) {
-      if (!marker) {
-        // Explicit icon URLs: Leaflet guesses them from its CSS, which fails once the files carry hashes.
-        var icon = L.icon({
-          iconUrl: el.dataset.markerIcon, iconRetinaUrl: el.dataset.markerIcon2x, shadowUrl: el.dataset.markerShadow,
-          iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], shadowSize: [41, 41]
-        });
-        marker = L.marker(latlng, { icon: icon, draggable: true, autoPan: true, keyboard: true }).addTo(view.map);
-        marker.on("dragend", function () { write(marker.getLatLng()); });
-      } else {
-        marker.setLatLng(latlng);
-      }
-      if (pan) { view.map.setView(latlng, Math.max(view.map.getZoom(), 15)); }
-    }
-
-    function write(latlng) {
-      lon.value = latlng.lng.toFixed(6);
-      lat.value = latlng.lat.toFixed(6);
-      crs.value = "wgs84"; // what the map shows and what GPS gives
-      el.dataset.picked = "1";
-    }
-
-    function fromInputs(pan) {
-      var x = parseFloat(lon.value);
-      var y = parseFloat(lat.value);
-      if (isFinite(x) && isFinite(y) && crs.value === "wgs84") { place([y, x], pan); }
-    }
-
-    if (lon.value && lat.value) {
-      fromInputs(true);
-    } else {
-      fitOutline(view, 8);
-    }
-    view.map.on("click", function (event) { place(event.latlng, false); write(event.latlng); });
-    [lon, lat, crs].forEach(function (input) { input.addEventListener("change", function () { fromInputs(true); }); });
-
-    var locate = document.getElementById("gg-locate");
-    if (!navigator.geolocation) {
-      locate.disabled = true;
-      status.textContent = locate.dataset.unsupported || "";
-    }
-    locate.addEventListener("click", function () {
-      status.textContent = "…";
-      navigator.geolocation.getCurrentPosition(function (position) {
-        var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
-        place(latlng, true);
-        write(latlng);
-        status.textContent = "±" + Math.round(position.coords.accuracy) + " m";
-      }, function (error) {
-        status.textContent = error.message;
-      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-    });
+    var pick = ggMaps.picker(el, lon, lat, { zoom: 15, crs: crs });
+    ggMaps.locateButton(document.getElementById("gg-locate"), status, pick);
 
     // The result field matters only when the case was handled on the spot.
     var selfHandled = document.getElementById("id_self_handled");
@@ -207,7 +121,10 @@
     load();
   }
 
-  if (!window.L) { return; }
+  if (!window.L || !window.ggMaps) { return; }
+  readJson = ggMaps.readJson;
+  baseMap = ggMaps.baseMap;
+  fitOutline = ggMaps.fitOutline;
   casePage();
   picker();
   caseMap();
