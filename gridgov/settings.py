@@ -178,6 +178,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+# Optional read replica for the dashboards (docs/analytics.md): reads inside
+# gridgov.analytics.routers.replica_reads() go there; without it the router does nothing.
+REPLICA_DATABASE_URL = envstr("REPLICA_DATABASE_URL")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gridgov.analytics.routers.ReplicaRouter"]
+
 # --- Authentication and sessions.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -216,6 +216,32 @@ PERMISSIONS: tuple[Permission, ...] = (
         R.STREET_ADMIN,
         R.COMMUNITY_ADMIN,
     ),
+    # Assessment (KPIs, grades, monthly snapshots): leaders and admins see their jurisdiction's
+    # figures and the cases behind them; the district freezes and publishes.
+    _perm(
+        "assessment.view",
+        _("See assessment indicators, scores, rankings and the cases behind them"),
+        R.DISTRICT_ADMIN,
+        R.DISPATCHER,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+        R.LEADER,
+        R.AUDITOR,
+    ),
+    _perm(
+        "assessment.manage",
+        _("Freeze and publish monthly assessments and edit indicator weights"),
+        R.DISTRICT_ADMIN,
+    ),
+    _perm(
+        "analytics.view",
+        _("See the district cockpit, heatmaps and hotspots"),
+        R.DISTRICT_ADMIN,
+        R.DISPATCHER,
+        R.STREET_ADMIN,
+        R.COMMUNITY_ADMIN,
+        R.LEADER,
+    ),
     _perm("access.manage_users", _("Manage users and memberships"), R.DISTRICT_ADMIN),
     _perm("audit.view_log", _("Search the audit log"), R.AUDITOR),
     # Auditors work in the audit log only; no API serves it, so they get no token either.

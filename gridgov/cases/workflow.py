@@ -294,11 +294,13 @@ def _apply(case_id, action, *, actor, expected_version, request, params) -> Case
                     code="wrong_state",
                 )
             before = case.state
+            stage_deadline = case.deadline.isoformat() if case.deadline else None
             now = timezone.now()
             note, details = ACTIONS[action](case, actor, now, params)
             case.version += 1
             case.save()
             timeline_details = {**details, "by": SYSTEM_NAME} if system else details
+            timeline_details = {**timeline_details, "stage_deadline": stage_deadline}  # analytics: in time?
             entry = _timeline(case, actor, action, before, case.state, note, now, timeline_details)
             photos = params.get("photos") or []
             if photos:
