@@ -12,8 +12,14 @@
   `--persons N`).
 - registry_search: the registry search over 1,000,000 persons against the same lookups in raw SQL
   (bench/registry.py, `--persons N`).
+- campaigns: a district-wide campaign over 400,000 households: start_campaign, then door-to-door
+  results through the field app's sync endpoint over HTTP against the case intake of the same
+  run, and the coverage dashboard against a raw GROUP BY over the targets (bench/campaigns.py,
+  `--households N`).
+- intelligence: suggest() latency p50/p99 over 1,000 cases against a bare scikit-learn
+  predict_proba on pre-vectorised input (bench/intelligence.py).
 
-intake, sweep and the registry benchmarks need PostgreSQL at 127.0.0.1:5432 (user postgres);
+intake, sweep, campaigns and the registry benchmarks need PostgreSQL at 127.0.0.1:5432 (user postgres);
 each creates and drops its own throwaway database. Each benchmark runs in a process of its own;
 the RESULT lines are repeated at the end.
 """
@@ -118,7 +124,7 @@ def best_of(runs: int, func) -> tuple[float, object]:
     return best, result
 
 
-BENCHMARKS = ("grids", "intake", "sweep", "registry_import", "registry_search")
+BENCHMARKS = ("grids", "intake", "sweep", "registry_import", "registry_search", "campaigns", "intelligence")
 
 
 def main() -> int:
@@ -130,6 +136,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11, help="grids: random seed")
     parser.add_argument("--cases", type=int, default=1_000_000, help="sweep: open cases")
     parser.add_argument("--persons", type=int, default=1_000_000, help="registry_*: persons")
+    parser.add_argument("--households", type=int, default=400_000, help="campaigns: households")
     args = parser.parse_args()
     names = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(names) - set(BENCHMARKS))
@@ -147,6 +154,8 @@ def main() -> int:
         "sweep": [str(here / "cases_sweep.py"), "--cases", str(args.cases)],
         "registry_import": [str(here / "registry.py"), "import", "--persons", str(args.persons)],
         "registry_search": [str(here / "registry.py"), "search", "--persons", str(args.persons)],
+        "campaigns": [str(here / "campaigns.py"), "--households", str(args.households)],
+        "intelligence": [str(here / "intelligence.py")],
     }
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{os.cpu_count()} CPUs, load average {load} (other work on the machine skews every figure)")

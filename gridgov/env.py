@@ -38,6 +38,16 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{PREFIX}{name} must be an integer, not {raw!r}") from None
 
 
+def envfloat(name: str, default: float) -> float:
+    raw = os.environ.get(PREFIX + name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be a number, not {raw!r}") from None
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(PREFIX + name)
     if raw is None:

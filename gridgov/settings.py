@@ -16,7 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from gridgov.calendar.config import DEFAULT_WORKING_HOURS_TEXT, parse_working_hours
-from gridgov.env import envbool, envint, envlist, envsecret, envstr
+from gridgov.env import envbool, envfloat, envint, envlist, envsecret, envstr
 from gridgov.people.crypto import load_index_key, load_keyring, new_key_entry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -431,6 +431,19 @@ FIELD_SYNC_MAX_MB = envint("FIELD_SYNC_MAX_MB", 40)
 # Photos of one case reported from the app, and the size of each (decoded).
 FIELD_PHOTOS_PER_REPORT = envint("FIELD_PHOTOS_PER_REPORT", 3)
 FIELD_PHOTO_MAX_MB = envint("FIELD_PHOTO_MAX_MB", 5)
+
+# --- Emergency campaigns (gridgov.campaigns, docs/campaigns.md, docs/campaign-privacy.md).
+# An approved bulk export of a campaign's personal data: downloads allowed, and for how long.
+CAMPAIGN_EXPORT_DOWNLOADS = envint("CAMPAIGN_EXPORT_DOWNLOADS", 3)
+CAMPAIGN_EXPORT_VALID_HOURS = envint("CAMPAIGN_EXPORT_VALID_HOURS", 24)
+
+# --- Dispatch suggestions and duplicates (gridgov.intelligence, docs/intelligence.md).
+# Below this confidence a suggestion is shown as uncertain and never preselected.
+SUGGEST_MIN_CONFIDENCE = envfloat("SUGGEST_MIN_CONFIDENCE", 0.6)
+# Pairs scoring at least this are offered as likely duplicates.
+DUPLICATE_MIN_SCORE = envfloat("DUPLICATE_MIN_SCORE", 0.65)
+# The scheduled retraining runs every this many days.
+SUGGEST_TRAIN_DAYS = envint("SUGGEST_TRAIN_DAYS", 7)
 
 # --- Patrols, visits and tasks (gridgov.patrol, docs/patrol.md).
 # Track points implying a faster move than this between two fixes are refused.

@@ -18,6 +18,10 @@ urlpatterns = [
     path("volunteers/", include("gridgov.volunteers.urls")),
     path("patrol/", include("gridgov.patrol.urls")),
     path("field/", include("gridgov.fieldapp.urls")),
+    path("campaigns/<int:campaign>/exports/", include("gridgov.campaigns.privacy_urls")),
+    path("intelligence/", include("gridgov.intelligence.urls")),
+    path("campaigns/zones/", include("gridgov.campaigns.zone_urls")),
+    path("campaigns/", include("gridgov.campaigns.monitoring_urls")),
     path("campaigns/", include("gridgov.campaigns.urls")),
     # The resident portal (/r/…) and the public map (/public/…).
     path("", include("gridgov.participation.urls")),

@@ -226,7 +226,6 @@ PERMISSIONS: tuple[Permission, ...] = (
         R.STREET_ADMIN,
         R.COMMUNITY_ADMIN,
         R.LEADER,
-        R.AUDITOR,
     ),
     _perm(
         "assessment.manage",

@@ -111,7 +111,7 @@ class QuestionKind(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no")
     CHOICE = "choice", _("One choice")
     CHOICES = "choices", _("Several choices")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("question kind", "Number")
     TEMPERATURE = "temperature", _("Body temperature (°C)")
     DATE = "date", _("Date")
     TEXT = "text", _("Text")

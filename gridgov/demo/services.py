@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.access.models import Department
 from gridgov.audit.log import record
+from gridgov.campaigns import demo as campaigns_demo
 from gridgov.cases.taxonomy_services import load_defaults
 from gridgov.demo import accounts
 from gridgov.demo.accounts import DemoError, Login
@@ -101,11 +102,13 @@ def load_demo(
         cases = create_demo_cases([units["grid"], units["grid2"]], seed)
         community: dict[str, int] = {}
         patrol: dict[str, int] = {}
+        campaigns: dict[str, int] = {}
         if participation:
             community = build_community_demo(seed)
             users = get_user_model().objects
             volunteers_demo.seed_demo(users.get(username="resident"), users.get(username="community_admin"))
             patrol = patrol_demo.seed_demo()
+            campaigns = campaigns_demo.seed_demo()
         counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
         record(
             "demo.load",
@@ -120,6 +123,7 @@ def load_demo(
                 "registry": registry,
                 "community": community,
                 "patrol": patrol,
+                "campaigns": campaigns,
             },
         )
     return DemoResult(loaded=True, logins=logins, counts=counts, registry=registry)

@@ -16,6 +16,10 @@ SHELL_STATIC = (
     "fieldapp/forms.js",
     "fieldapp/case_form.js",
     "fieldapp/visit_form.js",
+    "fieldapp/campaigns.js",
+    "fieldapp/health.js",
+    "fieldapp/map.js",
+    "fieldapp/patrol.js",
     "fieldapp/icon.svg",
     "fieldapp/icon-maskable.svg",
 )

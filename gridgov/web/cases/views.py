@@ -29,6 +29,7 @@ from gridgov.cases.states import OPEN_STATES, TRANSITIONS
 from gridgov.cases.workflow import NewCase, perform, report_case, visible_cases
 from gridgov.geo import queries as units
 from gridgov.geo.models import path_for_code
+from gridgov.intelligence.panels import suggestion_panel
 from gridgov.participation.duplicates import nearby_open_cases
 from gridgov.participation.services import follower_count, not_fixed_requests
 from gridgov.web.cases.display import STATE_TONES, action_label, time_status, timeline_rows
@@ -157,6 +158,7 @@ def _render_case(request, case: Case, *, bound: ActionForm | None = None, status
         "is_open": case.state in OPEN_STATES,
         **_participation(user, case),
         "may_merge": may_merge,
+        **suggestion_panel(user, case),
         **_map_settings(),
     }
     return render(request, "web/cases/detail.html", context, status=status)

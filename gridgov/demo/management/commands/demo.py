@@ -11,6 +11,8 @@ from gridgov.demo.district import DEFAULT_SEED, SCALES
 from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS
 from gridgov.demo.resident_accounts import DEMO_RESIDENT_PHONE
 from gridgov.demo.services import load_demo
+from gridgov.intelligence.classifier import describe
+from gridgov.intelligence.demo import train_demo_model
 
 
 class Command(BaseCommand):
@@ -64,6 +66,7 @@ class Command(BaseCommand):
             )
             registry = ", ".join(f"{kind} {count}" for kind, count in sorted(result.registry.items()))
             self.stdout.write(_("Registry: %(summary)s.") % {"summary": registry})
+            self.stdout.write(describe(train_demo_model()))
         else:
             self.stdout.write(_("Org units already exist; the demo was not loaded again."))
         self.stdout.write(self._table(result.logins))

@@ -20,6 +20,7 @@
     document.querySelectorAll(".field-view").forEach((v) => (v.hidden = v.dataset.tab !== name));
     document.querySelectorAll(".field-tabs button").forEach((b) => b.classList.toggle("active", b.dataset.show === name));
     if (name === "outbox") renderOutbox();
+    app.emit("tab", name);
   }
 
   async function renderOutbox() {
@@ -38,7 +39,8 @@
       li.dataset.status = entry.status;
       const title = document.createElement("div");
       const form = app.forms.all().find((f) => f.kind === entry.kind);
-      title.textContent = `${form ? form.title : entry.kind} · ${new Date(entry.made_at).toLocaleString()} · ${t("status_" + entry.status)}`;
+      const kindTitle = form ? form.title : (app.titles && app.titles[entry.kind]) || entry.kind;
+      title.textContent = `${kindTitle} · ${new Date(entry.made_at).toLocaleString()} · ${t("status_" + entry.status)}`;
       li.appendChild(title);
       if (entry.ref) {
         const ref = document.createElement("div");
@@ -161,6 +163,7 @@
       await app.store.put("bundle", bundle, "current");
       renderForms(bundle);
       renderGrid(bundle);
+      app.emit("bundle", bundle);
     } catch (error) {
       // Offline or cut off: keep what the device holds, and try again.
       retryBundle();
@@ -186,6 +189,7 @@
     app.bundle = bundle;
     renderForms(bundle);
     renderGrid(bundle);
+    app.emit("bundle", bundle);
     showStatus(false);
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(app.urls.sw, { scope: app.urls.scope }).catch(() => {});

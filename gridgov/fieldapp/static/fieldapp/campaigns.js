@@ -1,0 +1,289 @@
+// "Campaigns" (the campaigns app's `campaign.result` kind, docs/field-app.md): the active
+// campaigns of the offline bundle with the worker's households, pending first, each with its
+// outcome badge; a household opens its checklist, rendered from the campaign's questions
+// (a question with a condition shows only while the earlier answer matches). The result goes
+// to the outbox under a new key like any form; the badge follows the outbox at once.
+"use strict";
+(function (app) {
+  const t = (name) => app.strings[name] || name;
+  const KIND = "campaign.result";
+  const OUTCOMES = ["done", "not_home", "refused", "moved"];
+  const ORDER = { pending: 0, not_home: 1, done: 2, refused: 3, moved: 4 };
+  let openTarget = null; // {campaign, target} while a checklist is open
+
+  app.titles = app.titles || {};
+  app.titles[KIND] = t("campaign_result");
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function section() {
+    return (app.bundle && app.bundle.campaigns) || { active: [], zones: [] };
+  }
+
+  // What the device knows of each target beyond the bundle: the last result it made for it.
+  async function localResults() {
+    const bundleTime = app.bundle ? Date.parse(app.bundle.generated_at) : 0;
+    const byTarget = new Map();
+    for (const entry of await app.outbox.entries()) {
+      if (entry.kind !== KIND || !entry.body) continue;
+      // A synced result older than the bundle is already in the bundle's outcome.
+      if (entry.status === "done" && entry.answered_at && Date.parse(entry.answered_at) < bundleTime) continue;
+      byTarget.set(entry.body.target, entry);
+    }
+    return byTarget;
+  }
+
+  function stateOf(target, local) {
+    const entry = local.get(target.id);
+    if (!entry) return { outcome: target.outcome, sync: "" };
+    if (entry.status === "pending") return { outcome: entry.body.outcome, sync: "pending" };
+    if (entry.status === "done") return { outcome: entry.body.outcome, sync: "" };
+    return { outcome: target.outcome, sync: "attention" };
+  }
+
+  function badge(outcome) {
+    return el("span", { class: `badge outcome-badge outcome-${outcome}`, "data-outcome": outcome }, t("outcome_" + outcome));
+  }
+
+  function zonesBox(zones) {
+    const box = el("div", { class: "campaign-zones mb-2" });
+    for (const zone of zones) {
+      const card = el("div", { class: `alert zone-alert zone-${zone.level} p-2 mb-2`, "data-level": zone.level });
+      const head = el("div");
+      head.append(el("strong", {}, zone.level_label), document.createTextNode(` · ${zone.place}`));
+      card.appendChild(head);
+      if (zone.until) card.appendChild(el("div", { class: "small" }, `${t("until")} ${new Date(zone.until).toLocaleString()}`));
+      if (zone.rules && zone.rules.length) {
+        const rules = el("ul", { class: "small mb-0 zone-rules" });
+        zone.rules.forEach((rule) => rules.appendChild(el("li", {}, rule)));
+        card.appendChild(rules);
+      }
+      box.appendChild(card);
+    }
+    return box;
+  }
+
+  async function renderList() {
+    const list = document.getElementById("campaign-list");
+    if (!list) return;
+    const { active, zones } = section();
+    const local = await localResults();
+    list.replaceChildren();
+    if (!app.bundle) {
+      list.appendChild(el("p", { class: "text-secondary" }, t("no_bundle")));
+      return;
+    }
+    if (zones && zones.length) list.appendChild(zonesBox(zones));
+    if (!active.length) {
+      list.appendChild(el("p", { class: "text-secondary no-campaigns" }, t("no_campaigns")));
+      return;
+    }
+    for (const campaign of active) {
+      const card = el("div", { class: "card mb-3 campaign-card", "data-campaign": campaign.id });
+      const body = el("div", { class: "card-body p-2" });
+      const states = campaign.targets.map((target) => ({ target, ...stateOf(target, local) }));
+      const visited = states.filter((s) => s.outcome !== "pending").length;
+      body.append(
+        el("h3", { class: "h6 mb-1" }, campaign.name),
+        el("div", { class: "small text-secondary mb-2" }, `${campaign.kind_label} · ${t("until")} ${new Date(campaign.ends_at).toLocaleDateString()} · ${t("visited_of").replace("%(done)s", visited).replace("%(total)s", states.length)}`),
+      );
+      const ul = el("ul", { class: "list-group list-group-flush campaign-targets" });
+      states.sort((a, b) => (ORDER[a.outcome] - ORDER[b.outcome]) || a.target.number.localeCompare(b.target.number));
+      for (const { target, outcome, sync } of states) {
+        const li = el("li", { class: "list-group-item p-0" });
+        const button = el("button", { type: "button", class: "campaign-target btn w-100 text-start d-flex justify-content-between align-items-center gap-2", "data-target": target.id, "data-outcome": outcome, "data-sync": sync });
+        const label = el("span");
+        label.append(el("span", { class: "fw-semibold" }, target.number), document.createTextNode(target.house ? ` ${target.house}` : ""));
+        if (target.persons && target.persons.length) label.appendChild(el("span", { class: "small text-secondary" }, ` · ${target.persons.join("、")}`));
+        const badges = el("span", { class: "d-flex gap-1 flex-wrap justify-content-end" });
+        badges.appendChild(badge(outcome));
+        if (sync === "pending") badges.appendChild(el("span", { class: "badge sync-badge text-bg-warning" }, t("waiting_to_sync")));
+        if (sync === "attention") badges.appendChild(el("span", { class: "badge sync-badge text-bg-danger" }, t("status_rejected")));
+        button.append(label, badges);
+        button.addEventListener("click", () => openChecklist(campaign, target));
+        li.appendChild(button);
+        ul.appendChild(li);
+      }
+      body.appendChild(ul);
+      card.appendChild(body);
+      list.appendChild(card);
+    }
+  }
+
+  // --- The checklist ------------------------------------------------------------------
+
+  // Does `value` pass a test of the checklist? Every operator given must hold ({"equals": v},
+  // {"in": [...]}, {"gte": n}, {"lte": n}); on several choices `equals` means "includes" and
+  // `in` "includes any of" — the server's rule (gridgov/campaigns/checklist.py).
+  function passes(test, value) {
+    if (!test || value === undefined || value === null) return false;
+    const ops = ["equals", "in", "gte", "lte"].filter((op) => op in test);
+    if (!ops.length) return false;
+    return ops.every((op) => {
+      const expected = test[op];
+      if (Array.isArray(value)) {
+        const wanted = op === "equals" ? [expected] : op === "in" ? expected : null;
+        return Array.isArray(wanted) && wanted.some((w) => value.includes(w));
+      }
+      if (op === "equals") return value === expected;
+      if (op === "in") return Array.isArray(expected) && expected.some((v) => v === value);
+      return op === "gte" ? value >= expected : value <= expected;
+    });
+  }
+
+  function input(question) {
+    const name = `q-${question.code}`;
+    const box = el("div", { class: "campaign-input" });
+    const option = (type, value, label, index) => {
+      const id = `${name}-${index}`;
+      const wrap = el("div", { class: "form-check form-check-inline" });
+      wrap.append(el("input", { class: "form-check-input", type, name, value, id }), el("label", { class: "form-check-label", for: id }, label));
+      return wrap;
+    };
+    switch (question.kind) {
+      case "yes_no":
+        box.append(option("radio", "true", t("yes"), 1), option("radio", "false", t("no"), 0));
+        break;
+      case "choice":
+        question.choices.forEach((c, i) => box.appendChild(option("radio", c.value, c.label, i)));
+        break;
+      case "choices":
+        question.choices.forEach((c, i) => box.appendChild(option("checkbox", c.value, c.label, i)));
+        break;
+      case "number":
+        box.appendChild(el("input", { class: "form-control", type: "number", inputmode: "decimal", step: "any", name }));
+        break;
+      case "temperature":
+        box.appendChild(el("input", { class: "form-control", type: "number", inputmode: "decimal", step: "0.1", min: "34", max: "43", placeholder: "36.5", name }));
+        break;
+      case "date":
+        box.appendChild(el("input", { class: "form-control", type: "date", name }));
+        break;
+      default:
+        box.appendChild(el("input", { class: "form-control", type: "text", maxlength: "200", name }));
+    }
+    return box;
+  }
+
+  function read(form, question) {
+    const name = `q-${question.code}`;
+    if (question.kind === "choices") {
+      const picked = [...form.querySelectorAll(`[name="${name}"]:checked`)].map((n) => n.value);
+      return picked.length ? picked : undefined;
+    }
+    if (question.kind === "yes_no" || question.kind === "choice") {
+      const picked = form.querySelector(`[name="${name}"]:checked`);
+      if (!picked) return undefined;
+      return question.kind === "yes_no" ? picked.value === "true" : picked.value;
+    }
+    const field = form.querySelector(`[name="${name}"]`);
+    const raw = field ? field.value.trim() : "";
+    if (raw === "") return undefined;
+    return question.kind === "number" || question.kind === "temperature" ? Number(raw) : raw;
+  }
+
+  // Answers of the questions that are asked now, in order; a question is asked when it has no
+  // condition or the answer it depends on (itself asked) passes the condition.
+  function evaluate(form, questions) {
+    const answers = {};
+    const asked = new Set();
+    for (const question of questions) {
+      const condition = question.condition;
+      const shown = !condition || (asked.has(condition.question) && passes(condition, answers[condition.question]));
+      const box = form.querySelector(`.campaign-question[data-code="${question.code}"]`);
+      if (box) box.hidden = !shown;
+      if (!shown) continue;
+      asked.add(question.code);
+      const value = read(form, question);
+      if (value !== undefined) answers[question.code] = value;
+    }
+    return { answers, asked };
+  }
+
+  function openChecklist(campaign, target) {
+    openTarget = { campaign, target };
+    document.getElementById("campaign-saved").textContent = "";
+    const panel = document.getElementById("campaign-form");
+    const list = document.getElementById("campaign-list");
+    list.hidden = true;
+    panel.hidden = false;
+    panel.replaceChildren();
+    const form = el("form", { class: "campaign-checklist", "data-target": target.id, novalidate: "" });
+    const back = el("button", { type: "button", class: "btn btn-link px-0 mb-2 campaign-back" }, `‹ ${t("back")}`);
+    back.addEventListener("click", closeChecklist);
+    form.append(back, el("h2", { class: "h5 mb-0" }, `${target.number} ${target.house || ""}`), el("div", { class: "small text-secondary mb-3" }, campaign.name));
+    for (const question of campaign.questions) {
+      const box = el("div", { class: "mb-3 campaign-question", "data-code": question.code, "data-kind": question.kind });
+      const label = el("div", { class: "form-label" }, question.text);
+      if (question.required) label.appendChild(el("span", { class: "text-danger" }, " *"));
+      box.append(label, input(question));
+      form.appendChild(box);
+    }
+    const note = el("div", { class: "mb-3" });
+    note.append(el("label", { class: "form-label", for: "campaign-note" }, t("notes")), el("textarea", { id: "campaign-note", name: "note", class: "form-control", rows: "2", maxlength: "200" }));
+    form.appendChild(note);
+    const buttons = el("div", { class: "d-grid gap-2 campaign-outcomes" });
+    for (const outcome of OUTCOMES) {
+      const button = el("button", { type: "button", class: `btn ${outcome === "done" ? "btn-primary" : "btn-outline-secondary"}`, "data-outcome": outcome }, t("record_" + outcome));
+      button.addEventListener("click", () => save(form, campaign, target, outcome));
+      buttons.appendChild(button);
+    }
+    form.appendChild(buttons);
+    form.addEventListener("input", () => evaluate(form, campaign.questions));
+    form.addEventListener("change", () => evaluate(form, campaign.questions));
+    form.addEventListener("submit", (event) => event.preventDefault());
+    panel.appendChild(form);
+    evaluate(form, campaign.questions);
+    window.scrollTo(0, 0);
+  }
+
+  function closeChecklist() {
+    openTarget = null;
+    document.getElementById("campaign-form").hidden = true;
+    document.getElementById("campaign-list").hidden = false;
+    renderList();
+  }
+
+  async function save(form, campaign, target, outcome) {
+    form.querySelectorAll(".field-errors").forEach((n) => n.remove());
+    const { answers } = evaluate(form, campaign.questions);
+    const note = form.querySelector("[name=note]").value.trim();
+    if (outcome === "done") {
+      const missing = campaign.questions.filter((q) => {
+        const box = form.querySelector(`.campaign-question[data-code="${q.code}"]`);
+        return q.required && box && !box.hidden && answers[q.code] === undefined;
+      });
+      if (missing.length) {
+        missing.forEach((q) => app.fieldError(form, `q-${q.code}`, [t("required")]));
+        form.querySelector(`.campaign-question[data-code="${missing[0].code}"]`).scrollIntoView({ block: "center" });
+        return;
+      }
+    }
+    // Answers belong to a household that was visited; the other outcomes say why there are none.
+    const body = { target: target.id, outcome, answers: outcome === "done" ? answers : {}, note };
+    await app.outbox.add(KIND, body);
+    closeChecklist();
+    const saved = document.getElementById("campaign-saved");
+    saved.textContent = t("saved");
+    app.outbox.sync();
+  }
+
+  app.on("bundle", () => {
+    if (!openTarget) renderList();
+  });
+  app.on("outbox", () => {
+    if (!openTarget) renderList();
+  });
+  app.on("tab", (name) => {
+    if (name === "campaigns" && !openTarget) {
+      document.getElementById("campaign-saved").textContent = "";
+      renderList();
+    }
+  });
+  app.campaigns = { passes, renderList };
+})(window.FieldApp);
