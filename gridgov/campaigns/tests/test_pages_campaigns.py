@@ -194,7 +194,7 @@ def test_progress_json_matches_the_recount_and_refuses_bad_areas():
         assert {k: row[k] for k in expected} == expected
     assert data["totals"]["total"] == recount(campaign, units[COMMUNITY_1].path)["total"]
     assert {g["id"] for g in data["grids"]} == {units[GRID_A].pk, units[GRID_B].pk}
-    bad = client.get(url, {"area": "1;drop"})
+    bad = client.get(url, {"area": "1;drop"}, **EN)
     assert bad.status_code == 400 and "area" in bad.json()["error"]
     assert client.get(url, {"area": units["150521001001001"].pk}).status_code == 404
     features = client.get(reverse("campaigns:map", args=[campaign.pk])).json()["features"]
