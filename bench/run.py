@@ -16,6 +16,9 @@
   results through the field app's sync endpoint over HTTP against the case intake of the same
   run, and the coverage dashboard against a raw GROUP BY over the targets (bench/campaigns.py,
   `--households N`).
+- cockpit: the district cockpit over 5,000,000 cases (facts built in SQL) against the same
+  figures as raw GROUP BY queries on the base tables, p50 of 20 runs (bench/cockpit.py,
+  `--cockpit-cases N`).
 - intelligence: suggest() latency p50/p99 over 1,000 cases against a bare scikit-learn
   predict_proba on pre-vectorised input (bench/intelligence.py).
 
@@ -124,7 +127,16 @@ def best_of(runs: int, func) -> tuple[float, object]:
     return best, result
 
 
-BENCHMARKS = ("grids", "intake", "sweep", "registry_import", "registry_search", "campaigns", "intelligence")
+BENCHMARKS = (
+    "grids",
+    "intake",
+    "sweep",
+    "registry_import",
+    "registry_search",
+    "campaigns",
+    "intelligence",
+    "cockpit",
+)
 
 
 def main() -> int:
@@ -137,6 +149,7 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=1_000_000, help="sweep: open cases")
     parser.add_argument("--persons", type=int, default=1_000_000, help="registry_*: persons")
     parser.add_argument("--households", type=int, default=400_000, help="campaigns: households")
+    parser.add_argument("--cockpit-cases", type=int, default=5_000_000, help="cockpit: cases")
     args = parser.parse_args()
     names = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(names) - set(BENCHMARKS))
@@ -156,6 +169,7 @@ def main() -> int:
         "registry_search": [str(here / "registry.py"), "search", "--persons", str(args.persons)],
         "campaigns": [str(here / "campaigns.py"), "--households", str(args.households)],
         "intelligence": [str(here / "intelligence.py")],
+        "cockpit": [str(here / "cockpit.py"), "--cases", str(args.cockpit_cases)],
     }
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{os.cpu_count()} CPUs, load average {load} (other work on the machine skews every figure)")

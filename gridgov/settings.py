@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gridgov.web.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gridgov.web.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,7 +209,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+# The age counts from the last request (an idle timeout): SlidingSessionMiddleware renews the
+# session at most once a minute instead of saving it on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -444,6 +447,11 @@ SUGGEST_MIN_CONFIDENCE = envfloat("SUGGEST_MIN_CONFIDENCE", 0.6)
 DUPLICATE_MIN_SCORE = envfloat("DUPLICATE_MIN_SCORE", 0.65)
 # The scheduled retraining runs every this many days.
 SUGGEST_TRAIN_DAYS = envint("SUGGEST_TRAIN_DAYS", 7)
+
+# --- The district cockpit (gridgov.analytics, docs/cockpit.md): a hotspot is at least this many
+# cases of one category around one place within this many days.
+HOTSPOT_MIN_CASES = envint("HOTSPOT_MIN_CASES", 3)
+HOTSPOT_DAYS = envint("HOTSPOT_DAYS", 30)
 
 # --- Patrols, visits and tasks (gridgov.patrol, docs/patrol.md).
 # Track points implying a faster move than this between two fixes are refused.

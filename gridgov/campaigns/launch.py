@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,15 +140,18 @@ def grid_workers(grid_ids: Iterable[int]) -> dict[int, list[int]]:
     """The active grid workers of each grid (user ids, in id order), in one query."""
     workers: dict[int, list[int]] = defaultdict(list)
     rows = (
-        _workers().filter(org_unit_id__in=list(grid_ids)).order_by("org_unit_id", "user_id")
+        _workers()
+        .filter(org_unit_id__in=list(grid_ids))
+        .order_by("org_unit_id", "user_id")
         .values_list("org_unit_id", "user_id")
-    )  # fmt: skip
+    )
     for grid, user in rows:
         workers[grid].append(user)
     return workers
 
 
 def _workers():
+    """The memberships that make a user a worker of a grid (the assignees of its targets)."""
     return Membership.objects.filter(role=Role.GRID_WORKER, user__is_active=True)
 
 
@@ -158,10 +162,9 @@ def _sql(queryset) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _households_sql(campaign: Campaign) -> tuple[str, tuple]:
+def _households_sql(campaign: Campaign, paths: list[str]) -> tuple[str, tuple]:
     """The targeted households as rows (t_hh, t_grid, t_path, t_persons): targeting's query,
     selected under column names of our own so the INSERT can wrap it."""
-    paths = targeting.scope_paths(campaign)
     if campaign.target_mode == TargetMode.FILTER:
         persons, params = _sql(
             targeting.matching_persons(campaign, paths)
@@ -187,6 +190,7 @@ def _households_sql(campaign: Campaign) -> tuple[str, tuple]:
             ") f WHERE f.t_first = 1"
         )
         return sql, params
+    rows: QuerySet[Any, Any]
     if campaign.target_mode == TargetMode.LIST:
         rows = ListEntry.objects.filter(
             path_filter("household__org_path", paths), campaign=campaign, household__is_active=True
@@ -204,9 +208,10 @@ def _insert_targets(campaign: Campaign) -> int:
     """INSERT … SELECT of the targets: each household of a grid numbered in household-id order,
     number n going to the grid's worker n mod (its workers), the workers in user-id order (the
     round robin the targets' path order gave); no worker, no assignee. Returns the row count."""
-    if not targeting.scope_paths(campaign):
+    paths = targeting.scope_paths(campaign)
+    if not paths:
         return 0
-    households, household_params = _households_sql(campaign)
+    households, household_params = _households_sql(campaign, paths)
     workers, worker_params = _sql(_workers().order_by().values(w_grid=F("org_unit_id"), w_user=F("user_id")))
     target = Target._meta.db_table
     sql = (

@@ -83,7 +83,7 @@ def local_day(at: datetime):
 # Safe because a campaign's questions are read-only once it is ACTIVE (admin.py allows editing
 # them on drafts only) and only ACTIVE campaigns take results; the start time in the entry
 # tells a campaign from a later one with the same id (a test database reusing ids). Saving or
-# deleting a question drops its campaign's entry in this process all the same.
+# deleting a question or the campaign drops its entry in this process all the same.
 _QUESTIONS: dict[int, tuple[datetime | None, list[Question]]] = {}
 _QUESTIONS_MAX = 256  # campaigns cached at once (a handful run at a time)
 
@@ -104,6 +104,11 @@ def campaign_questions(campaign: Campaign) -> list[Question]:
 @receiver([post_save, post_delete], sender=Question, dispatch_uid="campaigns_questions_cache")
 def _forget_questions(sender, instance: Question, **kwargs) -> None:
     _QUESTIONS.pop(instance.campaign_id, None)
+
+
+@receiver([post_save, post_delete], sender=Campaign, dispatch_uid="campaigns_questions_cache_campaign")
+def _forget_campaign(sender, instance: Campaign, **kwargs) -> None:
+    _QUESTIONS.pop(instance.pk, None)  # started, ended, or a new campaign reusing the id
 
 
 @atomic_action

@@ -71,6 +71,7 @@ def app_strings() -> dict[str, str]:
         "campaign_result": _("Campaign household result"),
         "no_campaigns": _("No active campaign in your grids."),
         "visited_of": _("%(done)s of %(total)s visited"),
+        "find_household": _("Find a household or building"),
         "until": _("until"),
         "back": _("Back"),
         "yes": _("Yes"),

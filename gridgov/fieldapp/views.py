@@ -46,7 +46,13 @@ def _require_worker(request: HttpRequest) -> None:
 def app_shell(request: HttpRequest) -> HttpResponse:
     """The app: one page; everything user-specific comes from the API, so the page can be cached."""
     _require_worker(request)
-    return render(request, "fieldapp/app.html", {"strings": app_strings(), "language": get_language()})
+    context = {
+        "strings": app_strings(),
+        "language": get_language(),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "fieldapp/app.html", context)
 
 
 @login_required

@@ -37,6 +37,13 @@ def _entries(request) -> list[NavEntry]:
         (_("Cases"), reverse("cases:queue"), "cases", can_view_cases, "/cases/"),
         (_("New report"), reverse("cases:new"), "report", can_report, "/cases/new/"),
         (_("Case map"), reverse("cases:map"), "casemap", can_view_cases, "/cases/map/"),
+        (
+            _("Cockpit"),
+            reverse("cockpit:page"),
+            "cockpit",
+            has_permission(user, "analytics.view"),
+            "/cockpit/",
+        ),
         (_("Registry"), reverse("registry:search"), "registry", can_view_registry, "/registry/"),
         (
             _("Import"),

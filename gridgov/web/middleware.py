@@ -1,7 +1,9 @@
 """Request and response guards for every page: the Content-Security-Policy (only our own origin,
-no inline scripts) and the refusal of NUL characters in query strings."""
+no inline scripts), the refusal of NUL characters in query strings, and the sliding session."""
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -41,3 +43,24 @@ class RejectNulCharactersMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware:
+    """Keep the idle timeout sliding (the session's age counts from the last request) while
+    writing the session row at most once a minute: saving it on every request cost each API
+    and sync request a transaction of its own. The timeout is then exact to within a minute."""
+
+    REFRESH_SECONDS = 60
+    KEY = "_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= self.REFRESH_SECONDS:
+                session[self.KEY] = now  # marks it modified: SessionMiddleware saves and renews it
+        return response

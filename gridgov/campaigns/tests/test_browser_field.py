@@ -142,6 +142,13 @@ def test_worker_records_campaign_households_offline_they_sync_once_and_the_offic
     page.click(".field-tabs button[data-show=campaigns]")
     page.wait_for_selector(".campaign-target >> nth=2")
     assert page.locator(".campaign-target[data-outcome=pending]").count() == 3
+    # The search narrows the list to one household, and clearing it shows all again.
+    first = targets[0].household.number
+    page.fill(".campaign-find", first)
+    assert page.locator(".campaign-target:visible").count() == 1
+    assert first in page.inner_text(".campaign-target:visible")
+    page.fill(".campaign-find", "")
+    assert page.locator(".campaign-target:visible").count() == 3
     # The worker's grid is a control zone: its level and rules are on the screen; the
     # neighbouring grid's lockdown is not the worker's.
     assert page.locator(".zone-alert").count() == 1

@@ -10,6 +10,7 @@
   const OUTCOMES = ["done", "not_home", "refused", "moved"];
   const ORDER = { pending: 0, not_home: 1, done: 2, refused: 3, moved: 4 };
   let openTarget = null; // {campaign, target} while a checklist is open
+  const searches = {}; // campaign id -> the household search typed, kept across re-renders
 
   app.titles = app.titles || {};
   app.titles[KIND] = t("campaign_result");
@@ -93,9 +94,20 @@
         el("div", { class: "small text-secondary mb-2" }, `${campaign.kind_label} · ${t("until")} ${new Date(campaign.ends_at).toLocaleDateString()} · ${t("visited_of").replace("%(done)s", visited).replace("%(total)s", states.length)}`),
       );
       const ul = el("ul", { class: "list-group list-group-flush campaign-targets" });
+      // A grid holds hundreds of households: narrow the list by household number or building.
+      const find = el("input", { type: "search", class: "form-control form-control-sm mb-2 campaign-find", placeholder: t("find_household"), "aria-label": t("find_household") });
+      const narrow = () => {
+        searches[campaign.id] = find.value;
+        const words = find.value.trim().toLowerCase();
+        for (const item of ul.children) item.hidden = Boolean(words) && !item.dataset.text.includes(words);
+      };
+      find.value = searches[campaign.id] || "";
+      find.addEventListener("input", narrow);
+      body.appendChild(find);
       states.sort((a, b) => (ORDER[a.outcome] - ORDER[b.outcome]) || a.target.number.localeCompare(b.target.number));
       for (const { target, outcome, sync } of states) {
         const li = el("li", { class: "list-group-item p-0" });
+        li.dataset.text = `${target.number} ${target.house || ""}`.toLowerCase();
         const button = el("button", { type: "button", class: "campaign-target btn w-100 text-start d-flex justify-content-between align-items-center gap-2", "data-target": target.id, "data-outcome": outcome, "data-sync": sync });
         const label = el("span");
         label.append(el("span", { class: "fw-semibold" }, target.number), document.createTextNode(target.house ? ` ${target.house}` : ""));
@@ -110,6 +122,7 @@
         ul.appendChild(li);
       }
       body.appendChild(ul);
+      narrow();
       card.appendChild(body);
       list.appendChild(card);
     }
