@@ -608,10 +608,13 @@ def closed_loop(clients: list[FieldClient], batch: int, warmup: float, seconds: 
     return surge
 
 
-def open_loop(clients: list[FieldClient], rate: float, seconds: float, give_up: float = 5.0) -> Surge:
-    """One result per request, a request starting every 1/rate s for `seconds` on the next free
-    client; latency from each request's scheduled start. A request that could not even start
-    `give_up` s after its time is not sent (counted as dropped): the server did not keep up."""
+def open_loop(
+    clients: list[FieldClient], rate: float, seconds: float, give_up: float = 5.0, per_request: int = 1
+) -> Surge:
+    """`per_request` results per request, requests starting on a schedule that makes `rate`
+    results/s for `seconds`, each on the next free client; latency from each request's scheduled
+    start. A request that could not even start `give_up` s after its time is not sent (counted
+    as dropped): the server did not keep up."""
     surge = Surge(seconds=seconds)
     free = list(clients)
     free_lock = threading.Lock()
@@ -624,7 +627,7 @@ def open_loop(clients: list[FieldClient], rate: float, seconds: float, give_up: 
         with free_lock:
             client = free.pop()
         try:
-            targets = client.take(1)
+            targets = client.take(per_request)
             if not targets:
                 with surge.lock:
                     surge.exhausted += 1
@@ -637,12 +640,13 @@ def open_loop(clients: list[FieldClient], rate: float, seconds: float, give_up: 
             with free_lock:
                 free.append(client)
 
-    total = int(rate * seconds)
+    requests_per_second = rate / per_request
+    total = int(requests_per_second * seconds)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         start = time.perf_counter() + 0.1
         for i in range(total):
-            scheduled = start + i / rate
+            scheduled = start + i / requests_per_second
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
@@ -843,6 +847,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="closed loop, one result per request")
     parser.add_argument("--batch", type=int, default=20, help="results per request in the batched loop")
     parser.add_argument("--batch-seconds", type=float, default=30)
+    parser.add_argument(
+        "--rate-batch",
+        type=int,
+        default=5,
+        help="results per request in the second open loop (phones catching up)",
+    )
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--rate", type=float, default=150, help="open-loop results/s (default 150)")
     parser.add_argument("--rate-seconds", type=float, default=30)
@@ -950,14 +960,23 @@ def surge(args: argparse.Namespace, world: World, port: int, meter: CpuMeter) ->
         f"{rated.per_second:,.1f} results/s answered; latency from the scheduled start "
         f"{rated.latency_text()}; {rated.cpu_text()} ({rated.describe()}; {load()})"
     )
-    for name in ("one", "batched", "rated"):
+    paced, paced.cpu = meter.measure(
+        lambda: open_loop(clients, args.rate, args.rate_seconds, per_request=args.rate_batch)
+    )
+    figures["paced"] = paced
+    say(
+        f"surge open loop at {args.rate:.0f} results/s ({args.rate_batch} per request) for "
+        f"{args.rate_seconds:.0f} s: {paced.per_second:,.1f} results/s answered; latency per request "
+        f"from the scheduled start {paced.latency_text()}; {paced.cpu_text()} ({paced.describe()}; {load()})"
+    )
+    for name in ("one", "batched", "rated", "paced"):
         for refusal in figures[name].refusals[:1]:
             say(f"  first non-created answer ({name}): {json.dumps(refusal, ensure_ascii=False)[:300]}")
     return figures
 
 
 def report(args: argparse.Namespace, world: World, figures: dict) -> int:
-    one, batched, rated = figures["one"], figures["batched"], figures["rated"]
+    one, batched, rated, paced = figures["one"], figures["batched"], figures["rated"], figures["paced"]
     say(
         f"RESULT campaign start, {world.targets:,} targets over {world.grids:,} grids: "
         f"{world.start_seconds:.1f} s ({world.targets / world.start_seconds:,.0f} targets/s); "
@@ -975,6 +994,11 @@ def report(args: argparse.Namespace, world: World, figures: dict) -> int:
     say(
         f"RESULT surge p99 at {args.rate:.0f} results/s open loop: {ms(rated.percentile(0.99))} "
         f"(target < 300 ms), {rated.per_second:,.1f} results/s answered, {rated.dropped:,} requests dropped"
+    )
+    say(
+        f"RESULT surge p99 at {args.rate:.0f} results/s open loop, {args.rate_batch} results per request: "
+        f"{ms(paced.percentile(0.99))} per request (target < 300 ms), {paced.per_second:,.1f} results/s "
+        f"answered, {paced.dropped:,} requests dropped"
     )
     if figures.get("intake_rps"):
         intake = figures["intake_rps"]
@@ -1001,7 +1025,7 @@ def report(args: argparse.Namespace, world: World, figures: dict) -> int:
         f"RESULT coverage progress() p50, worst of district/street/community: {ms(figures['worst_p50'])} "
         f"(target < 300 ms); progress.json over HTTP, worst p50 {ms(figures['http_p50'])}"
     )
-    failed = [name for name in ("one", "batched", "rated") if not figures[name].clean]
+    failed = [name for name in ("one", "batched", "rated", "paced") if not figures[name].clean]
     intake = figures.get("intake")
     if intake is not None and (intake.errors or set(intake.statuses) - {201}):
         failed.append("intake")

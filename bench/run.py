@@ -19,6 +19,9 @@
 - cockpit: the district cockpit over 5,000,000 cases (facts built in SQL) against the same
   figures as raw GROUP BY queries on the base tables, p50 of 20 runs (bench/cockpit.py,
   `--cockpit-cases N`).
+- assessment: the monthly assessment of every grid worker over 5,000,000 cases and 1,000,000
+  residents against the equivalent raw GROUP BY over cases + timeline (+ registry, visits,
+  campaigns) in the same run (bench/assessment.py, `--cockpit-cases N`).
 - intelligence: suggest() latency p50/p99 over 1,000 cases against a bare scikit-learn
   predict_proba on pre-vectorised input (bench/intelligence.py).
 
@@ -136,6 +139,7 @@ BENCHMARKS = (
     "campaigns",
     "intelligence",
     "cockpit",
+    "assessment",
 )
 
 
@@ -170,6 +174,7 @@ def main() -> int:
         "campaigns": [str(here / "campaigns.py"), "--households", str(args.households)],
         "intelligence": [str(here / "intelligence.py")],
         "cockpit": [str(here / "cockpit.py"), "--cases", str(args.cockpit_cases)],
+        "assessment": [str(here / "assessment.py"), "--cases", str(args.cockpit_cases)],
     }
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{os.cpu_count()} CPUs, load average {load} (other work on the machine skews every figure)")

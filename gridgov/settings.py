@@ -452,6 +452,8 @@ SUGGEST_TRAIN_DAYS = envint("SUGGEST_TRAIN_DAYS", 7)
 # cases of one category around one place within this many days.
 HOTSPOT_MIN_CASES = envint("HOTSPOT_MIN_CASES", 3)
 HOTSPOT_DAYS = envint("HOTSPOT_DAYS", 30)
+# The task worker folds changed cases into the daily figures this often (docs/analytics.md).
+AGGREGATE_SECONDS = envint("AGGREGATE_SECONDS", 300)
 
 # --- Patrols, visits and tasks (gridgov.patrol, docs/patrol.md).
 # Track points implying a faster move than this between two fixes are refused.

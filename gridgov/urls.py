@@ -19,6 +19,7 @@ urlpatterns = [
     path("patrol/", include("gridgov.patrol.urls")),
     path("field/", include("gridgov.fieldapp.urls")),
     path("campaigns/<int:campaign>/exports/", include("gridgov.campaigns.privacy_urls")),
+    path("assessment/", include("gridgov.assessment.urls")),
     path("cockpit/", include("gridgov.analytics.cockpit_urls")),
     path("intelligence/", include("gridgov.intelligence.urls")),
     path("campaigns/zones/", include("gridgov.campaigns.zone_urls")),

@@ -44,6 +44,13 @@ def _entries(request) -> list[NavEntry]:
             has_permission(user, "analytics.view"),
             "/cockpit/",
         ),
+        (
+            _("Assessment"),
+            reverse("assessment:index"),
+            "assessment",
+            has_permission(user, "assessment.view"),
+            "/assessment/",
+        ),
         (_("Registry"), reverse("registry:search"), "registry", can_view_registry, "/registry/"),
         (
             _("Import"),

@@ -64,3 +64,9 @@ class SlidingSessionMiddleware:
             if now - int(session.get(self.KEY, 0)) >= self.REFRESH_SECONDS:
                 session[self.KEY] = now  # marks it modified: SessionMiddleware saves and renews it
         return response
+
+
+def stamp_session(sender, request, user, **kwargs) -> None:
+    """A sign-in saves the session anyway: note the time, so the next request does not save it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SlidingSessionMiddleware.KEY] = int(time.time())

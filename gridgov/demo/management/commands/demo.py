@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gridgov.access.roles import Role
+from gridgov.analytics.tasks import run_aggregation
 from gridgov.demo.accounts import DEFAULT_PASSWORD, DemoError, Login
 from gridgov.demo.district import DEFAULT_SEED, SCALES
 from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             registry = ", ".join(f"{kind} {count}" for kind, count in sorted(result.registry.items()))
             self.stdout.write(_("Registry: %(summary)s.") % {"summary": registry})
             self.stdout.write(describe(train_demo_model()))
+            run_aggregation(None)  # the cockpit's and the assessment's daily figures
         else:
             self.stdout.write(_("Org units already exist; the demo was not loaded again."))
         self.stdout.write(self._table(result.logins))
