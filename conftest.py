@@ -37,6 +37,30 @@ def _fast_hashing(settings):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    """On SQLite the live server's threads share the test database's one in-memory connection,
+    so two requests at once (the page and its service worker) interleave their transactions.
+    There, serve one request at a time; on PostgreSQL each thread has its own connection."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
+
+
 # Debian's Chromium, started without any of its calls home (the machine has no internet).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
