@@ -1,16 +1,15 @@
 """The district cockpit over 5,000,000 cases against the equivalent raw GROUP BY queries.
 
-Run as `.venv/bin/python bench/cockpit.py [--cases N] [--runs 20]` (or through bench/run.py).
+Run as `.venv/bin/python bench/cockpit.py [--cases N] [--runs 20] [--explain]` (or through
+bench/run.py; `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of the cockpit's queries).
 It creates a throwaway PostgreSQL database on 127.0.0.1:5432, loads the small demo, and then:
 
 - generates N cases server-side in one INSERT … SELECT over generate_series (faster than COPY,
   which would stream every row from Python): 400 days of history, ~85 % closed (a third of them
   rated), the rest open in every open state, a share of them past their deadline;
-- builds their facts set-based in SQL (INSERT … SELECT into analytics_casefact with the fact
-  layer's definitions for the columns the cockpit reads, H3 cells from a lattice of points
-  computed once with the h3 library), then the daily rows (analytics_dailyfact) with one
-  GROUP BY over the reported / closed / rated days. A1's refresh_case_facts and aggregate_days
-  do the same case by case in Python, which is far too slow for millions of rows in a bench;
+- builds their facts and daily rows with the fact layer's set-based rebuild
+  (`gridgov.analytics.bulk`, what `manage.py rebuild_facts` runs on PostgreSQL), so the bench
+  measures the product's own fact layer;
 - times, alternately, `gridgov.analytics.cockpit.build_cockpit(leader)` (every figure of the
   district cockpit, as the page computes them) and the same figures as raw GROUP BY queries on
   the base tables (cases_case, cases_category, campaigns), `--runs` times each (default 20),
@@ -177,113 +176,21 @@ def insert_cases(count: int) -> None:
 
 
 def build_facts() -> None:
-    """CaseFact and DailyFact of every case, set-based (see the module docstring)."""
-    import h3
-    from django.db import connection, models
+    """CaseFact and DailyFact of every case with the product's set-based rebuild, as a bulk load.
 
-    from gridgov.analytics.models import CaseFact, DailyFact
+    `gridgov.analytics.bulk` is what `manage.py rebuild_facts` runs on PostgreSQL: every fact
+    column as `build_fact` defines it, then every daily row (and the cockpit's roll-up) as
+    `aggregate_days` counts them. The secondary indexes are dropped during the load and rebuilt.
+    """
+    from gridgov.analytics.bulk import rebuild_case_facts, rebuild_daily_facts
 
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_point (i int, j int, h7 text, h9 text, PRIMARY KEY (i, j))")
-        rows = []
-        for i in range(LATTICE):
-            for j in range(LATTICE):
-                lon, lat = 122.0 + i * 0.4 / LATTICE, 43.5 + j * 0.2 / LATTICE
-                rows.append((i, j, h3.latlng_to_cell(lat, lon, 7), h3.latlng_to_cell(lat, lon, 9)))
-        cursor.executemany("INSERT INTO bench_point VALUES (%s, %s, %s, %s)", rows)
-        # Facts are rebuilt below for every case, the demo's own included.
-        cursor.execute("TRUNCATE analytics_casefact, analytics_dailyfact, analytics_aggregationmark")
-    local = "AT TIME ZONE 'Asia/Shanghai'"
-    closed = "c.state = 'closed'"
-    expressions = {
-        "case_id": "c.id",
-        "grid_id": "c.grid_id",
-        "community_id": "bg.community",
-        "street_id": "bg.street",
-        "org_path": "c.org_path",
-        "category_id": "c.category_id",
-        "top_category_id": "COALESCE(cat.parent_id, cat.id)",
-        "source": "c.source",
-        "urgency": "c.urgency",
-        "reporter_id": "c.reporter_id",
-        "department_id": "c.department_id",
-        "handling_unit_id": "c.handling_unit_id",
-        "state": "c.state",
-        "level": "c.level",
-        "reported_at": "c.reported_at",
-        "reported_on": f"(c.reported_at {local})::date",
-        "valid": "c.state NOT IN ('rejected', 'merged')",
-        "rejected": "c.state = 'rejected'",
-        "merged": "c.state = 'merged'",
-        "self_handled": "c.self_handled",
-        "closed": closed,
-        "closed_at": f"CASE WHEN {closed} THEN c.closed_at END",
-        "closed_on": f"CASE WHEN {closed} THEN (c.closed_at {local})::date END",
-        "finished_on": (
-            f"CASE WHEN c.state IN ('closed','rejected','merged') THEN (c.closed_at {local})::date END"
-        ),
-        "rating": "c.rating",
-        "rated_on": f"CASE WHEN c.rating IS NOT NULL THEN (c.rated_at {local})::date END",
-        "satisfied": "COALESCE(c.rating, 0) >= 4",
-        "lon": "c.lon",
-        "lat": "c.lat",
-        "h3_7": "COALESCE(p.h7, '')",
-        "h3_9": "COALESCE(p.h9, '')",
-        "refreshed_at": "now()",
-    }
-    columns, values = [], []
-    for field in CaseFact._meta.concrete_fields:
-        columns.append(connection.ops.quote_name(field.column))
-        if field.attname in expressions:
-            values.append(expressions[field.attname])
-        elif field.null:
-            values.append("NULL")
-        elif isinstance(field, models.BooleanField):
-            values.append("false")
-        else:
-            values.append("0")
-    with bulk_load("analytics_casefact"), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO analytics_casefact ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608
-            "FROM cases_case c JOIN cases_category cat ON cat.id = c.category_id "
-            "LEFT JOIN bench_grid bg ON bg.id = c.grid_id "
-            f"LEFT JOIN bench_point p ON p.i = round((c.lon - 122.0) * {LATTICE} / 0.4) "
-            f"AND p.j = round((c.lat - 43.5) * {LATTICE} / 0.2)"
-        )
-        cursor.execute("ANALYZE analytics_casefact")
-        dims = "grid_id, community_id, street_id, org_path, department_id, top_category_id, source"
-        counted = ("reported", "valid", "closed", "rated", "satisfied")
-
-        zero = [
-            f.column
-            for f in DailyFact._meta.concrete_fields
-            if isinstance(f, models.IntegerField | models.BigIntegerField)
-            and f.column not in counted
-            and not f.primary_key
-            and not f.column.endswith("_id")
-        ]
-        cursor.execute(
-            f"INSERT INTO analytics_dailyfact (day, {dims}, {', '.join(counted)}, {', '.join(zero)}) "  # noqa: S608
-            f"SELECT day, {dims}, {', '.join(f'sum({k})' for k in counted)}, "
-            f"{', '.join('0' for _ in zero)} FROM ("
-            f"  SELECT reported_on AS day, {dims}, 1 AS reported, valid::int AS valid, "
-            "   0 AS closed, 0 AS rated, 0 AS satisfied FROM analytics_casefact"
-            f"  UNION ALL SELECT closed_on, {dims}, 0, 0, 1, 0, 0 FROM analytics_casefact WHERE closed"
-            f"  UNION ALL SELECT rated_on, {dims}, 0, 0, 0, 1, satisfied::int FROM analytics_casefact "
-            "   WHERE rated_on IS NOT NULL"
-            f") AS events GROUP BY day, {dims}"
-        )
-        cursor.execute("ANALYZE analytics_dailyfact")
-        # Today's ratings are looked up by rated_on: an index A2 asked A1 to add to CaseFact.
-        cursor.execute(
-            "SELECT 1 FROM pg_indexes WHERE tablename = 'analytics_casefact' "
-            "AND indexdef LIKE '%%(rated_on)%%'"
-        )
-        if cursor.fetchone() is None:
-            cursor.execute("CREATE INDEX bench_casefact_rated_on ON analytics_casefact (rated_on)")
-            print("added an index on analytics_casefact(rated_on) (requested from the fact layer)")
-        cursor.execute("SELECT count(*) FROM analytics_dailyfact")
-        print(f"daily rows: {cursor.fetchone()[0]:,}")
+    started = time.perf_counter()
+    with bulk_load("analytics_casefact"):
+        facts, _orphans = rebuild_case_facts()
+    print(f"facts of {facts:,} cases in {time.perf_counter() - started:.1f} s")
+    with bulk_load("analytics_dailyfact"):
+        rows = rebuild_daily_facts()
+    print(f"daily rows: {rows:,}")
 
 
 def raw_cockpit(paths: list[str]) -> dict:
@@ -344,10 +251,27 @@ def raw_cockpit(paths: list[str]) -> dict:
     return out
 
 
+def explain(build_cockpit, user) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every cockpit query over the fact tables and the cases."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        build_cockpit(user)
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if "analytics_" in query["sql"] or '"cases_case"' in query["sql"]:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                print("\n".join(row[0] for row in cursor.fetchall()), end="\n\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=5_000_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--explain", action="store_true", help="Print EXPLAIN (ANALYZE, BUFFERS) of the cockpit's queries."
+    )
     args = parser.parse_args(argv)
 
     with (
@@ -424,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
                 build_cockpit(get_user_model().objects.get(pk=leader.pk))
             for seconds, sql in sorted(timings, reverse=True)[:5]:
                 print(f"  {seconds * 1000:7.1f} ms  {sql[:140]}")
+            if args.explain:
+                explain(build_cockpit, get_user_model().objects.get(pk=leader.pk))
         finally:
             connections.close_all()
     cockpit_p50, raw_p50 = median(cockpit_times) * 1000, median(raw_times) * 1000

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from gridgov.analytics.measures import MEASURES, open_at_end_of
 from gridgov.analytics.models import AggregationMark, CaseFact, DailyFact
+from gridgov.analytics.rollup import rollup_days
 
 DIMENSIONS = (
     "grid_id",
@@ -55,7 +56,10 @@ def _grouped(qs, day_field: str | None, aggregates: dict) -> list[dict]:
 
 
 def aggregate_days(days: Iterable[date]) -> int:
-    """Recompute the DailyFact rows of `days` (ascending, so open_end carries). Returns rows written."""
+    """Recompute the DailyFact rows of `days` (ascending, so open_end carries) and their roll-up.
+
+    Returns the DailyFact rows written.
+    """
     todo = sorted(set(days))
     if not todo:
         return 0
@@ -99,6 +103,7 @@ def aggregate_days(days: Iterable[date]) -> int:
             DailyFact.objects.bulk_create(objects, batch_size=1000)
             written += len(objects)
             carried, carried_day = open_now, day
+        rollup_days(todo)
         AggregationMark.objects.filter(day__in=todo).delete()
     return written
 

@@ -11,8 +11,6 @@ from django_tasks import task
 from gridgov.analytics.daily import catch_up
 from gridgov.analytics.facts import refresh_case_facts, stale_case_ids
 
-DEFAULT_AGGREGATE_SECONDS = 300
-
 
 def aggregate_interval() -> int:
     return int(settings.AGGREGATE_SECONDS)

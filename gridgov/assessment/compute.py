@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Count, Q, Subquery, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, Sum
 
+from gridgov.access.display import display_name
 from gridgov.access.models import Department, Membership
 from gridgov.access.roles import Role
 from gridgov.access.scope import path_filter
 from gridgov.analytics.measures import MEASURES, facts_on
 from gridgov.analytics.models import CaseFact, DailyFact
+from gridgov.assessment import fieldwork
 from gridgov.assessment.indicators import CAMPAIGNS, CASES, REGISTRY, VISITS, Indicator, indicators_of
 from gridgov.assessment.models import Kind
 from gridgov.assessment.periods import Period
@@ -40,7 +41,6 @@ GROUP_FIELD: dict[str, str] = {
     Kind.DEPARTMENT: "department_id",
 }
 PATH_LENGTH: dict[str, int] = {Kind.GRID: 18, Kind.COMMUNITY: 14, Kind.STREET: 10}
-PERSON_ACTIONS = ("people.person.create", "people.person.update", "people.person.status")
 
 
 @dataclass
@@ -96,7 +96,7 @@ def entities(kind: str, area: OrgUnit | None) -> list[Entity]:
         for m in members:
             if m.org_unit is None or m.org_unit_id is None:
                 continue
-            name = m.user.get_full_name() or m.user.get_username()
+            name = display_name(m.user)  # 王军, not "军 王"
             entity = found.setdefault(m.user_id, Entity(str(m.user_id), name, m.org_unit.path))
             entity.grid_ids.append(m.org_unit_id)
         return list(found.values())
@@ -113,6 +113,17 @@ def entities(kind: str, area: OrgUnit | None) -> list[Entity]:
             ]
         return [Entity(str(d.pk), d.name_zh, d.org_unit.path) for d in departments]
     raise ValueError(kind)
+
+
+def entity_of(kind: str, key: str, area: OrgUnit | None) -> Entity | None:
+    """The entity `key` of `kind` as assessed within `area` (None when it is not assessed there)."""
+    if not key.isdigit():
+        return None
+    if kind in UNIT_LEVEL:
+        where = path_filter("path", [area.path]) if area is not None else Q()
+        unit = OrgUnit.objects.active().filter(where, pk=int(key), level=UNIT_LEVEL[kind]).first()
+        return Entity(str(unit.pk), unit.name_zh, unit.path) if unit is not None else None
+    return next((e for e in entities(kind, area) if e.key == key), None)
 
 
 # --- Case parts ------------------------------------------------------------------------------
@@ -176,58 +187,27 @@ def case_parts(
 
 
 def _per_grid(area: OrgUnit | None, period: Period, sources: set[str]) -> dict[int, dict[str, float]]:
-    from gridgov.audit.models import AuditEntry
-    from gridgov.campaigns.models import GridProgress
-    from gridgov.patrol.models import Visit
-    from gridgov.people.models import Household, Person, PersonStatus
-
-    where = path_filter("org_path", [area.path]) if area is not None else Q()
-    start, end = period.moments()
     out: dict[int, dict[str, float]] = defaultdict(dict)
 
-    def put(rows, name: str, column: str = "n") -> None:
-        for row in rows:
-            out[row["grid_id"]][name] = row[column] or 0
+    def put(rows, name: str) -> None:
+        for row in rows.values("grid_id").order_by().annotate(n=Count("id")):
+            out[row["grid_id"]][name] = row["n"] or 0
 
     if VISITS in sources:
-        put(
-            Household.objects.filter(where, is_active=True)
-            .values("grid_id")
-            .order_by()
-            .annotate(n=Count("id")),
-            "households",
-        )
-        put(
-            Visit.objects.filter(where, visited_at__gte=start, visited_at__lt=end)
-            .values("grid_id")
-            .order_by()
-            .annotate(n=Count("household_id", distinct=True)),
-            "visited_households",
-        )
-    if REGISTRY in sources:
-        active = Person.objects.filter(where, status=PersonStatus.ACTIVE)
-        put(active.values("grid_id").order_by().annotate(n=Count("id")), "persons")
-        changed = (
-            AuditEntry.objects.filter(
-                target_type="people.person",
-                action__in=PERSON_ACTIONS,
-                at__gte=start,
-                at__lt=end,
-                outcome="ok",
-            )
-            .annotate(person_id=Cast("target_id", BigIntegerField()))
-            .values("person_id")
-        )
-        put(
-            active.filter(pk__in=Subquery(changed)).values("grid_id").order_by().annotate(n=Count("id")),
-            "updated_persons",
-        )
-    if CAMPAIGNS in sources:
-        running = Q(campaign__started_at__lt=end) & (
-            Q(campaign__ended_at__isnull=True) | Q(campaign__ended_at__gte=start)
-        )
+        put(fieldwork.active_households(area), "households")
         for row in (
-            GridProgress.objects.filter(where, running)
+            fieldwork.visits_in(period, area)
+            .values("grid_id")
+            .order_by()
+            .annotate(n=Count("household_id", distinct=True))
+        ):
+            out[row["grid_id"]]["visited_households"] = row["n"] or 0
+    if REGISTRY in sources:
+        put(fieldwork.active_persons(area), "persons")
+        put(fieldwork.updated_persons(period, area), "updated_persons")
+    if CAMPAIGNS in sources:
+        for row in (
+            fieldwork.running_progress(period, area)
             .values("grid_id")
             .order_by()
             .annotate(done=Sum("done"), total=Sum("total"))
@@ -246,13 +226,8 @@ def field_parts(
     grids = _per_grid(area, period, sources)
     out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     if kind == Kind.WORKER:
-        from gridgov.patrol.models import Visit
-
-        start, end = period.moments()
         visited = dict(
-            Visit.objects.filter(
-                worker_id__in=[int(e.key) for e in ents], visited_at__gte=start, visited_at__lt=end
-            )
+            fieldwork.worker_visits_in(period, [int(e.key) for e in ents])
             .values("worker_id")
             .order_by()
             .annotate(n=Count("household_id", distinct=True))

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from gridgov.assessment.indicators import PERCENT, indicators_of
+from gridgov.access.display import display_name
+from gridgov.assessment.indicators import PERCENT, REGISTRY, VISITS, indicators_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -71,3 +72,33 @@ def xlsx_response(table: list[list], name: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name.replace(":", "-")}.xlsx"'
     return response
+
+
+def record_table(source: str, rows) -> list[list]:
+    """The records behind a field-work figure as `drilldown.listing` prepared them (masked)."""
+    if source == VISITS:
+        out = [[_("Household"), _("Grid"), _("House"), _("Visited"), _("Worker"), _("Outcome")]]
+        for household in rows:
+            base = [household.number, household.grid.name_zh, str(household.house or "")]
+            for visit in household.period_visits or [None]:
+                if visit is None:
+                    out.append([*base, "", "", ""])
+                    continue
+                outcome = _("nobody at home") if visit.nobody_home else str(visit.get_situation_display())
+                when = timezone.localtime(visit.visited_at).strftime("%Y-%m-%d %H:%M")
+                out.append([*base, when, display_name(visit.worker), outcome])
+        return out
+    if source == REGISTRY:
+        out = [[_("Person"), _("Grid"), _("Household"), _("Changes in the period")]]
+        for person in rows:
+            changes = "; ".join(
+                f"{timezone.localtime(at).strftime('%Y-%m-%d %H:%M')} {label}"
+                for at, label in person.period_changes
+            )
+            number = person.household.number if person.household else ""
+            out.append([person.masked_name, person.grid.name_zh, number, changes])
+        return out
+    out = [[_("Campaign"), _("Grid"), _("Targets done"), _("Targets")]]
+    for row in rows:
+        out.append([row.campaign.name, row.grid.name_zh, row.done, row.total])
+    return out

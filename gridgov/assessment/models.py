@@ -76,7 +76,9 @@ class AssessmentRow(models.Model):
     score = models.FloatField(null=True)
     grade = models.CharField(max_length=1, blank=True)
     rank = models.PositiveIntegerField(null=True)
-    # {indicator: {"numerator": [case ids], "denominator": [case ids]}}: the explanation stays put.
+    # {indicator: {"numerator": [ids], "denominator": [ids]}}: the explanation stays put. Case ids
+    # for case indicators; household (+ "visits"), person or campaign progress ids (+ "progress":
+    # {id: [done, total]}) for the field-work ones (assessment.drilldown.frozen_ids).
     case_ids = models.JSONField(default=dict)
 
     class Meta:

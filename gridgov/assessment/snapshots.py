@@ -1,7 +1,9 @@
 """Monthly assessments frozen as snapshots: freeze (draft), publish, explain.
 
-A snapshot keeps every figure, score, grade and rank, the weights used and the ids of the cases
-behind every figure, so a published explanation does not drift when cases change later.
+A snapshot keeps every figure, score, grade and rank, the weights used and the ids of the records
+behind every figure — cases, and for the field-work indicators households (with the visits
+behind), persons and campaign progress rows (with their done/total) — so a published explanation
+does not drift when cases or the registry change later.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.utils.translation import gettext as _
 from gridgov.access.scope import path_filter
 from gridgov.analytics.measures import MEASURES, facts_on
 from gridgov.analytics.models import CaseFact
-from gridgov.assessment.compute import GROUP_FIELD, indicators_for
+from gridgov.assessment.compute import GROUP_FIELD, entities, indicators_for
+from gridgov.assessment.drilldown import frozen_ids
 from gridgov.assessment.indicators import CASES, indicators_of
 from gridgov.assessment.models import AssessmentRow, AssessmentRun, Kind, RunState
 from gridgov.assessment.periods import Period
@@ -74,6 +77,7 @@ def freeze(kind: str, month: date, *, actor, area: OrgUnit, request=None) -> Ass
         existing.delete()
         rows = indicators_for(kind, period, area=area)
         ids = _case_ids(kind, period, [r.key for r in rows], area)
+        field_ids = frozen_ids(kind, period, entities(kind, area), area)
         run = AssessmentRun.objects.create(
             kind=kind,
             month=period.start,
@@ -107,7 +111,8 @@ def freeze(kind: str, month: date, *, actor, area: OrgUnit, request=None) -> Ass
                         }
                         for i in indicators
                         if i.source == CASES
-                    },
+                    }
+                    | field_ids.get(row.key, {}),
                 )
                 for row in rows
             ],
@@ -138,5 +143,5 @@ def publish(run: AssessmentRun, *, actor, request=None) -> AssessmentRun:
 
 
 def frozen_case_ids(row: AssessmentRow, indicator: str, part: str) -> list[int]:
-    """The case ids frozen behind one figure of a snapshot row."""
+    """The record ids frozen behind one figure of a snapshot row (cases for case indicators)."""
     return list((row.case_ids.get(indicator) or {}).get(part) or [])

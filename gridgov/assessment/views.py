@@ -1,7 +1,8 @@
 """Assessment pages: indicator tables with drill-down, snapshots (freeze, publish, explain), xlsx.
 
-Thin: figures come from compute/snapshots; every list of cases goes through access.scope and
-shows only what the case queue shows (number, category, grid, state, times — no reporter).
+Thin: figures come from compute/snapshots, the records behind field-work figures from drilldown;
+every list goes through access.scope and shows only what the case queue shows (number, category,
+grid, state, times — no reporter) or, for households and persons, masked records.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from django.views.decorators.http import require_POST
 from gridgov.access.models import Department
 from gridgov.access.scope import get_for_user, has_permission, in_scope, jurisdiction_paths, scoped
 from gridgov.analytics.routers import reads_from_replica
-from gridgov.assessment import exports
-from gridgov.assessment.compute import cases_behind, entities, indicators_for
+from gridgov.assessment import drilldown, exports
+from gridgov.assessment.compute import cases_behind, entities, entity_of, indicators_for
 from gridgov.assessment.indicators import BY_CODE, CASES, indicators_of
 from gridgov.assessment.models import AssessmentRow, AssessmentRun, Kind, RunState
 from gridgov.assessment.periods import KINDS, Period, PeriodError
@@ -101,13 +102,11 @@ def _table(rows, kind: str, period: Period, area: OrgUnit) -> dict:
         cells = []
         for i in indicators:
             f = row.figures[i.code]
-            link = None
-            if i.source == CASES:
-                link = (
-                    reverse("assessment:cases")
-                    + "?"
-                    + urlencode({**base, "indicator": i.code, "part": "numerator", "entity": row.key})
-                )
+            link = (
+                reverse("assessment:cases" if i.source == CASES else "assessment:records")
+                + "?"
+                + urlencode({**base, "indicator": i.code, "part": "numerator", "entity": row.key})
+            )
             cells.append(
                 {
                     "indicator": i,
@@ -169,26 +168,47 @@ def _case_rows(user, case_ids):
     return cases.select_related("category", "grid", "fact").order_by("-reported_at", "-id")
 
 
+def _figure_query(request):
+    """(indicator, part, kind, period, entity, area) of a drill-down link; BadInput names the bad one."""
+    indicator = BY_CODE.get(request.GET.get("indicator", ""))
+    if indicator is None:
+        raise BadInput(_("Unknown indicator."))
+    part = request.GET.get("part", "numerator")
+    if part not in ("numerator", "denominator") or (part == "denominator" and not indicator.denominator):
+        raise BadInput(_("Choose the numerator or the denominator of a rate."))
+    kind = _kind(request.GET.get("kind"))
+    if kind not in indicator.kinds:
+        raise BadInput(_("This indicator is not assessed for this kind."))
+    period = _period(request)
+    entity = request.GET.get("entity", "")
+    area = _area(request, _areas(request.user)) if request.GET.get("area") else None
+    return indicator, part, kind, period, entity, area
+
+
+def _drill_context(request, indicator, part, period, total: int, shown) -> dict:
+    return {
+        "indicator": indicator,
+        "part": part,
+        "period": period,
+        "rows": shown,
+        "total": total,
+        "limit": CASE_LIST_LIMIT,
+        "other_part": _other_part_link(request, indicator, part),
+        "export_query": request.GET.urlencode() + "&format=xlsx",
+    }
+
+
 @permission_required(VIEW)
 @reads_from_replica
 def cases(request):
     """The cases behind one figure: `?indicator=&part=&kind=&entity=&period=[&area=]`."""
     user = request.user
     try:
-        indicator = BY_CODE.get(request.GET.get("indicator", ""))
-        if indicator is None:
-            raise BadInput(_("Unknown indicator."))
-        part = request.GET.get("part", "numerator")
-        if part not in ("numerator", "denominator") or (part == "denominator" and not indicator.denominator):
-            raise BadInput(_("Choose the numerator or the denominator of a rate."))
-        kind = _kind(request.GET.get("kind"))
-        if kind not in indicator.kinds:
-            raise BadInput(_("This indicator is not assessed for this kind."))
-        period = _period(request)
-        entity = request.GET.get("entity", "")
-        area = _area(request, _areas(user)) if request.GET.get("area") else None
+        indicator, part, kind, period, entity, area = _figure_query(request)
     except BadInput as error:
         return _bad(request, str(error))
+    if indicator.source != CASES:  # an old link: the records of a field-work figure
+        return redirect(reverse("assessment:records") + "?" + request.GET.urlencode())
     if not _entity_in_scope(user, kind, entity):
         raise Http404
     facts = cases_behind(indicator, part, kind, entity, period, area=area)
@@ -196,19 +216,38 @@ def cases(request):
     total = rows.count()
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(exports.case_table(rows[:50000]), f"cases-{indicator.code}-{period.key}")
-    context = {
-        "indicator": indicator,
-        "part": part,
-        "kind": kind,
-        "period": period,
-        "entity": entity,
-        "rows": rows[:CASE_LIST_LIMIT],
-        "total": total,
-        "limit": CASE_LIST_LIMIT,
-        "other_part": _other_part_link(request, indicator, part),
-        "export_query": request.GET.urlencode() + "&format=xlsx",
-    }
+    context = _drill_context(request, indicator, part, period, total, rows[:CASE_LIST_LIMIT])
     return render(request, "assessment/cases.html", context)
+
+
+@permission_required(VIEW)
+@reads_from_replica
+def records(request):
+    """The households, persons or campaign progress behind a field-work figure, same query as `cases`."""
+    user = request.user
+    try:
+        indicator, part, kind, period, entity, area = _figure_query(request)
+    except BadInput as error:
+        return _bad(request, str(error))
+    if indicator.source == CASES:
+        return redirect(reverse("assessment:cases") + "?" + request.GET.urlencode())
+    assessed = entity_of(kind, entity, area) if _entity_in_scope(user, kind, entity) else None
+    if assessed is None:
+        raise Http404
+    found = drilldown.records_behind(indicator, part, kind, assessed, period, area=area)
+    limit = 50000 if request.GET.get("format") == "xlsx" else CASE_LIST_LIMIT
+    shown, total = drilldown.listing(user, found, period, limit=limit)
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            exports.record_table(found.source, shown), f"{found.source}-{indicator.code}-{period.key}"
+        )
+    context = {
+        **_drill_context(request, indicator, part, period, total, shown),
+        "source": found.source,
+        "figure": found.figure(),
+        "entity_label": assessed.label,
+    }
+    return render(request, "assessment/records.html", context)
 
 
 def _other_part_link(request, indicator, part) -> str | None:
@@ -310,8 +349,7 @@ def explain(request, pk: int, row: int):
     if indicator_code:
         if indicator_code not in BY_CODE or part not in ("numerator", "denominator"):
             return _bad(request, _("Unknown indicator."))
-        ids = frozen_case_ids(entry, indicator_code, part)
-        listed = {"indicator": BY_CODE[indicator_code], "part": part, "rows": _case_rows(request.user, ids)}
+        listed = _frozen_listing(request, run, entry, BY_CODE[indicator_code], part)
     lines = []
     for i in indicators_of(run.kind):
         frozen = entry.case_ids.get(i.code) or {}
@@ -321,7 +359,7 @@ def explain(request, pk: int, row: int):
                 "value": entry.values.get(i.code) or {},
                 "numerator_cases": len(frozen.get("numerator") or []),
                 "denominator_cases": len(frozen.get("denominator") or []),
-                "has_cases": i.source == CASES,
+                "has_cases": i.source == CASES or i.code in entry.case_ids,
             }
         )
     context = {
@@ -332,3 +370,16 @@ def explain(request, pk: int, row: int):
         "listed": listed,
     }
     return render(request, "assessment/explain.html", context)
+
+
+def _frozen_listing(request, run: AssessmentRun, entry: AssessmentRow, indicator, part: str) -> dict:
+    """The frozen records behind one figure of a snapshot row, narrowed to the viewer."""
+    listed = {"indicator": indicator, "part": part, "source": indicator.source}
+    if indicator.source == CASES:
+        listed["rows"] = _case_rows(request.user, frozen_case_ids(entry, indicator.code, part))
+        return listed
+    found = drilldown.frozen_records(indicator.source, part, entry.case_ids.get(indicator.code) or {})
+    month = Period.containing("month", run.month)
+    listed["rows"], listed["total"] = drilldown.listing(request.user, found, month, limit=CASE_LIST_LIMIT)
+    listed["figure"] = found.figure()
+    return listed

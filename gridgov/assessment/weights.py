@@ -5,7 +5,8 @@ with nothing to divide by leaves the sum, weight and all). Normalisation to 0–
 - rates: the value × 100, or (1 − value) × 100 when lower is better (rework rate);
 - counts and hours: relative to the entities assessed together — value ÷ best × 100 when higher
   is better; when lower is better, 100 × (1 − value ÷ worst) (0 overdue cases scores 100).
-Grades: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E.
+Grades: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E. An entity with no data at all in the period
+(no count above zero, no rate with a denominator) is not graded: no score, grade or rank.
 """
 
 from __future__ import annotations
@@ -88,13 +89,30 @@ def normalised(code: str, value: float | None, values: list[float]) -> float | N
     return 100 * (1 - value / worst) if worst > 0 else 100.0
 
 
+def has_data(figures) -> bool:
+    """Whether an entity has anything to assess in the period: some count above zero or some rate
+    with something to divide by. Without, it is "not graded" rather than graded E on zeros."""
+    return any(f.numerator or f.denominator for f in figures.values())
+
+
 def score_rows(kind: str, rows, weights: dict[str, int]) -> None:
-    """Set `score` and `rank` on rows (objects with `.figures` {code: Figure}) assessed together."""
+    """Set `score` and `rank` on rows (objects with `.figures` {code: Figure}) assessed together.
+
+    A row with no data at all (has_data) gets no score and no rank, and does not take part in the
+    normalisation of the others' counts.
+    """
+    graded = [r for r in rows if has_data(r.figures)]
+    graded_ids = {id(r) for r in graded}
     columns = {
-        code: [r.figures[code].value for r in rows if code in r.figures and r.figures[code].value is not None]
+        code: [
+            r.figures[code].value for r in graded if code in r.figures and r.figures[code].value is not None
+        ]
         for code in weights
     }
     for row in rows:
+        if id(row) not in graded_ids:
+            row.score = None
+            continue
         total = weight_sum = 0.0
         for code, weight in weights.items():
             figure = row.figures.get(code)

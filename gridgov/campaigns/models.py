@@ -324,13 +324,32 @@ class DailyCount(models.Model):
         return f"{self.campaign_id} · {self.org_path} · {self.day}"
 
 
+class SecondPersonDecision(models.Model):
+    """The decision on a request that a second person approves or rejects. Each model keeps its
+    own proposer field and the check constraint that refuses the proposer as decider."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class ExportState(models.TextChoices):
     PENDING = "pending", pgettext_lazy("export state", "Waiting for approval")
     APPROVED = "approved", pgettext_lazy("export state", "Approved")
     REJECTED = "rejected", pgettext_lazy("export state", "Rejected")
 
 
-class ExportRequest(models.Model):
+class ExportRequest(SecondPersonDecision):
     """A bulk export of a campaign's personal data: approved by a second person, then
     downloadable a limited time, watermarked with the requester and the request."""
 
@@ -345,16 +364,6 @@ class ExportRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(_("note"), max_length=200, blank=True)
     downloads = models.PositiveSmallIntegerField(default=0)
 
     scope_path_field = "org_path"
@@ -503,7 +512,7 @@ class ChangeState(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("monitoring change state", "Rejected")
 
 
-class MonitoringChange(models.Model):
+class MonitoringChange(SecondPersonDecision):
     """A proposed change of a person's monitoring status: applied only when a second person
     approves it (the database refuses the proposer as approver)."""
 
@@ -525,16 +534,6 @@ class MonitoringChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(_("note"), max_length=200, blank=True)
 
     scope_path_field = "org_path"
 

@@ -32,11 +32,13 @@ from gridgov.campaigns.models import (
     HealthCheckIn,
     Monitoring,
     Outcome,
+    RiskLevel,
     RiskZone,
     Target,
 )
 from gridgov.campaigns.personal import audited
 from gridgov.campaigns.rights import VIEW, WORK
+from gridgov.campaigns.zones import LEVEL_COLOURS
 from gridgov.people.models import Person
 
 RESULT_OUTCOMES = (Outcome.DONE, Outcome.NOT_HOME, Outcome.REFUSED, Outcome.MOVED)
@@ -89,7 +91,7 @@ def _note(body: dict) -> str:
 
 @_guard
 def handle_result(user, body: dict, *, made_at: datetime) -> Target:
-    from gridgov.campaigns import results
+    from gridgov.campaigns import checklist, results
 
     pk = _pk(body, "target")
     # The one fetch of the target: scoped (campaigns.work over its grid), with its campaign, and
@@ -110,6 +112,12 @@ def handle_result(user, body: dict, *, made_at: datetime) -> Target:
         answers = {}
     if not isinstance(answers, dict):
         raise CampaignError("answers", _("The answers must be a JSON object."))
+    if outcome == Outcome.DONE and target.campaign.status == CampaignStatus.ACTIVE:
+        # Every checklist problem at once (the service stops at the first), so that the worker
+        # corrects the rejected result in one go on the phone.
+        errors = checklist.check(results.campaign_questions(target.campaign), answers)[1]
+        if errors:
+            raise _rejected({field: [str(message)] for field, message in errors.items()})
     return results.record_locked(user, target, outcome=outcome, answers=answers, note=_note(body), at=made_at)
 
 
@@ -175,6 +183,9 @@ def campaigns_section(user) -> dict[str, Any]:
             "household_id",
             "grid_id",
             "outcome",
+            "answers",
+            "note",
+            "result_at",
             "person_ids",
             "has_exception",
             "household__number",
@@ -211,6 +222,10 @@ def campaigns_section(user) -> dict[str, Any]:
             for campaign in campaigns
         ],
         "zones": _zones(user, grid_ids),
+        "levels": [
+            {"level": level.value, "label": str(level.label), "colour": LEVEL_COLOURS[level]}
+            for level in RiskLevel
+        ],
     }
 
 
@@ -223,9 +238,16 @@ def _target(target: Target, names: dict[int, str]) -> dict[str, Any]:
         "grid": target.grid_id,
         "number": household.number,
         "house": str(house) if house else "",
+        # The app groups a grid's hundreds of households by building.
+        "building": house.building.pk if house else None,
+        "building_name": house.building.name if house else "",
         "outcome": target.outcome,
         "exception": target.has_exception,
         "persons": [mask_name(names[p]) for p in target.person_ids or [] if p in names],
+        # The last result, to pre-fill the checklist on a revisit (only DONE keeps answers).
+        "answers": target.answers or None,
+        "note": target.note,
+        "result_at": target.result_at.isoformat() if target.result_at else None,
     }
 
 
@@ -257,8 +279,11 @@ def _zones(user, grid_ids: list[int]) -> list[dict[str, Any]]:
 
 def _zone(zone: RiskZone, language: str | None) -> dict[str, Any]:
     grid_id: int | None
+    # Where the offline map draws it: a building's point, or the grid's outline of the bundle.
+    point: list[float] | None = None
     if zone.building is not None:
         grid_id, place = zone.building.grid_id, zone.building.name
+        point = [zone.building.lon, zone.building.lat]
     else:
         assert zone.grid is not None  # a zone is over a grid or a building (a constraint)
         grid_id, place = zone.grid_id, zone.grid.name_for(language)
@@ -266,8 +291,11 @@ def _zone(zone: RiskZone, language: str | None) -> dict[str, Any]:
         "id": zone.pk,
         "level": zone.level,
         "level_label": str(zone.get_level_display()),
+        "colour": LEVEL_COLOURS[RiskLevel(zone.level)],
         "campaign": zone.campaign_id,
         "grid": grid_id,
+        "building": zone.building_id,
+        "point": point,
         "place": place,
         "since": zone.starts_at.isoformat(),
         "until": zone.ends_at.isoformat() if zone.ends_at else None,

@@ -19,12 +19,11 @@ from gridgov.campaigns import zones
 from gridgov.campaigns.errors import CampaignError
 from gridgov.campaigns.models import Campaign, CampaignStatus, RiskLevel, RiskZone
 from gridgov.campaigns.rights import VIEW, ZONES
+from gridgov.campaigns.zones import LEVEL_COLOURS
 from gridgov.geo.models import OrgUnit
 from gridgov.people.models import Building
 from gridgov.web.permissions import permission_required
 
-# Map colours per level: red, orange, yellow as the public notices used them.
-LEVEL_COLOURS = {RiskLevel.LOCKDOWN: "#c0392b", RiskLevel.CONTROL: "#e67e22", RiskLevel.PREVENTION: "#d4ac0d"}
 MAP_ZONE_LIMIT = 2000
 
 

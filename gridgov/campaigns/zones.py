@@ -24,6 +24,10 @@ from gridgov.geo.models import Level, OrgUnit
 from gridgov.people.models import Building
 
 # What each level asks of the people in the zone, in the words shown to workers.
+# Map colours per level, on the zones page and the phone's map: red, orange, yellow as the public
+# notices used them.
+LEVEL_COLOURS = {RiskLevel.LOCKDOWN: "#c0392b", RiskLevel.CONTROL: "#e67e22", RiskLevel.PREVENTION: "#d4ac0d"}
+
 RULES: dict[str, tuple[Promise, ...]] = {
     RiskLevel.LOCKDOWN: (
         gettext_lazy("Nobody leaves home"),

@@ -20,10 +20,14 @@ from gridgov.demo.accounts import DemoError, Login
 from gridgov.demo.cases import create_demo_cases
 from gridgov.demo.community import build_community_demo
 from gridgov.demo.district import DEFAULT_SEED, SCALES, build_district
+from gridgov.demo.fieldwork import create_field_history
+from gridgov.demo.history import HISTORY_DAYS, MAX_HISTORY_DAYS, build_facts, create_case_history
 from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS, choose_registry_grids, create_demo_registry
 from gridgov.demo.resident_accounts import make_demo_resident
+from gridgov.demo.snapshot import publish_last_month
+from gridgov.demo.staff import ensure_staff
 from gridgov.geo.geojson_io import GeoImportError, import_collection
-from gridgov.geo.models import OrgUnit
+from gridgov.geo.models import Level, OrgUnit
 from gridgov.patrol import demo as patrol_demo
 from gridgov.volunteers import demo as volunteers_demo
 
@@ -44,12 +48,15 @@ def load_demo(
     if_empty: bool = False,
     registry_grids: int | None = None,
     participation: bool = True,
+    history_days: int = HISTORY_DAYS,
 ) -> DemoResult:
     """Build the synthetic district and load it with its departments, demo accounts and registry.
 
     The registry fills the demo accounts' grids and `registry_grids` others (default: every grid
     at small scale, DISTRICT_REGISTRY_GRIDS at district scale). `participation` adds what
     residents and grid workers have done: notices, consultations, volunteering, patrols and visits.
+    `history_days` (0: none) of case history, household visits and registry updates lie behind
+    the present, with their facts and last month's published street assessment (history.py).
     With `if_empty`, a database that already holds org units is left alone (loaded=False).
     Raises DemoError (and writes nothing) when the database already holds org units, a demo
     username is taken, the scale is unknown, `registry_grids` is negative or the password fails
@@ -62,6 +69,10 @@ def load_demo(
         )
     if registry_grids is not None and registry_grids < 0:
         raise DemoError(_("registry grids: give a number of grids, 0 or more."))
+    if not 0 <= history_days <= MAX_HISTORY_DAYS:
+        raise DemoError(
+            _("history days: give a number of days from 0 to %(most)d.") % {"most": MAX_HISTORY_DAYS}
+        )
     if registry_grids is None and scale != "small":
         registry_grids = DISTRICT_REGISTRY_GRIDS
     try:
@@ -99,6 +110,13 @@ def load_demo(
             seed=seed,
         )
         make_demo_resident(units["grid"])
+        history: dict[str, int] = {}
+        if history_days:
+            staff = ensure_staff(
+                list(OrgUnit.objects.active().filter(level=Level.GRID).order_by("path")), seed
+            )
+            history = create_case_history(units, staff, seed, days=history_days)
+            history.update(create_field_history(staff, seed, days=history_days))
         cases = create_demo_cases([units["grid"], units["grid2"]], seed)
         community: dict[str, int] = {}
         patrol: dict[str, int] = {}
@@ -109,6 +127,10 @@ def load_demo(
             volunteers_demo.seed_demo(users.get(username="resident"), users.get(username="community_admin"))
             patrol = patrol_demo.seed_demo()
             campaigns = campaigns_demo.seed_demo()
+        if history_days:
+            # Every case now in (the stories' and campaigns' too): facts, daily rows, last month.
+            build_facts(days=history_days)
+            history["assessment"] = publish_last_month(units)
         counts = dict(Counter(f["properties"]["kind"] for f in collection["features"]))
         record(
             "demo.load",
@@ -124,6 +146,7 @@ def load_demo(
                 "community": community,
                 "patrol": patrol,
                 "campaigns": campaigns,
+                "history": history,
             },
         )
     return DemoResult(loaded=True, logins=logins, counts=counts, registry=registry)

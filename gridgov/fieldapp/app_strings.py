@@ -86,6 +86,11 @@ def app_strings() -> dict[str, str]:
         "record_not_home": _("Nobody at home"),
         "record_refused": _("Refused"),
         "record_moved": _("Moved away"),
+        "outcome": _("Outcome"),
+        "no_building": _("No building on record"),
+        "done_of": _("%(done)s of %(total)s done"),
+        "prefilled": _("Filled in with the last answers known (%(time)s): check each one before saving."),
+        "rejected_fix": _("The server refused this result: correct what is marked and save again."),
         "health_checkin": _("Health check-in"),
         "no_monitorings": _("Nobody under health monitoring in your grids."),
         "checked_today": _("checked in today"),
@@ -125,4 +130,5 @@ def app_strings() -> dict[str, str]:
         "map_households": _("Households of this building:"),
         "no_households": _("No household recorded here."),
         "building_page": _("Open the building (needs the network)"),
+        "risk_zones": _("Risk zones"),
     }

@@ -1,12 +1,15 @@
-"""The demo's model: trained at the end of `manage.py demo` on generated history.
+"""The demo's model: trained at the end of `manage.py demo` on the demo's closed cases.
 
-The demo district has only a few dozen cases, too few to learn from, so the model is trained on
-its closed cases plus a generated history (gridgov.intelligence.testing) laid over the demo's
-own grids, categories and departments. The generated history stays in memory: it is not
-written as cases, so the demo's case lists and figures show only the demo's own stories.
+The demo writes a year of case history (gridgov.demo.history), thousands of closed cases whose
+texts come from `report_text` below, so the model learns from the demo's own cases. Only a
+demo without that history (a few dozen cases) is topped up with a generated history
+(gridgov.intelligence.testing) laid over the demo's grids, categories and departments, kept in
+memory and never written as cases.
 """
 
 from __future__ import annotations
+
+import random
 
 from django.utils import timezone
 
@@ -14,11 +17,17 @@ from gridgov.access.models import Department
 from gridgov.cases.models import Category
 from gridgov.geo.models import OrgUnit
 from gridgov.intelligence.classifier import ModelInfo, Sample, closed_case_samples, train
-from gridgov.intelligence.testing import CATEGORY_WORDS, generate_history
+from gridgov.intelligence.testing import CATEGORY_WORDS, _description, generate_history
 from gridgov.intelligence.text import case_text
 
 DEMO_HISTORY = 3000
 DEMO_SEED = 150502
+
+
+def report_text(category: str, rng: random.Random) -> str:
+    """A report of a `category` leaf in the district's words: the one text generator of the
+    classifier's generated history, shared with the demo's case history."""
+    return _description(category, rng)
 
 
 def demo_samples(count: int = DEMO_HISTORY, seed: int = DEMO_SEED) -> list[Sample]:

@@ -38,7 +38,6 @@ RADIUS_M = 200.0
 WINDOW_DAYS = 14
 WEIGHTS = {"place": 0.25, "time": 0.15, "text": 0.35, "category": 0.25}
 RELATED_CATEGORY = 0.5  # the share of the category weight for the same top-level category
-DEFAULT_MIN_SCORE = 0.65
 VIEW = "cases.view"
 
 

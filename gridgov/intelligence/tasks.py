@@ -10,8 +10,6 @@ from django_tasks import task
 
 from gridgov.intelligence.classifier import IntelligenceError, train
 
-DEFAULT_TRAIN_DAYS = 7
-
 
 def train_interval_days() -> int:
     return int(settings.SUGGEST_TRAIN_DAYS)

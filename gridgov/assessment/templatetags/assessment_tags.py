@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from gridgov.assessment.indicators import BY_CODE, HOURS, PERCENT
 
@@ -27,7 +28,13 @@ def figure(value, indicator) -> str:
 
 
 @register.filter
-def part(value) -> str:
+def part(value, indicator=None) -> str:
+    """A numerator or denominator: whole numbers as they are, others to one decimal. The numerator
+    of an hours indicator is a sum of seconds; it is shown in hours."""
     if value is None:
         return ""
-    return f"{value:g}"
+    if indicator is not None:
+        unit = (BY_CODE.get(indicator) if isinstance(indicator, str) else indicator).unit
+        if unit == HOURS:
+            return _("%(hours)s h") % {"hours": f"{value / 3600:.1f}"}
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"

@@ -136,3 +136,103 @@ def test_figures_match_cases_over_random_histories(time_machine, steps, reports)
 
 def _columns() -> list[str]:
     return [f.attname for f in DailyFact._meta.concrete_fields if f.attname != "id"]
+
+
+# --- Field work: visits, registry changes and campaign progress ------------------------------------
+
+field_step = st.tuples(
+    st.sampled_from(["visit", "visit_nobody", "edit", "deactivate"]),
+    st.integers(0, 5),
+    st.integers(0, 3 * 24 * 60),
+)
+window = st.tuples(st.integers(0, 45), st.one_of(st.none(), st.integers(0, 45)))
+
+
+def _check_field_figures(period: Period, area) -> None:
+    from gridgov.assessment.compute import entities
+    from gridgov.assessment.drilldown import frozen_ids, frozen_records, records_behind
+
+    for kind in (Kind.WORKER, Kind.GRID, Kind.COMMUNITY, Kind.STREET):
+        ents = entities(kind, area)
+        frozen = frozen_ids(kind, period, ents, area)
+        by_key = {e.key: e for e in ents}
+        for row in indicators_for(kind, period, area=area, compare=False):
+            for indicator in indicators_of(kind):
+                if indicator.source == CASES:
+                    continue
+                for part in ("numerator", "denominator"):
+                    expected = getattr(row.figures[indicator.code], part)
+                    live = records_behind(indicator, part, kind, by_key[row.key], period, area=area)
+                    assert live.figure() == expected, (kind, row.label, indicator.code, part, "live")
+                    kept = frozen_records(indicator.source, part, frozen[row.key][indicator.code])
+                    assert kept.figure() == expected, (kind, row.label, indicator.code, part, "frozen")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(field_step, min_size=3, max_size=14), campaigns=st.lists(window, min_size=1, max_size=3)
+)
+def test_field_work_figures_match_their_records_over_random_histories(time_machine, steps, campaigns):
+    from gridgov.campaigns.models import Campaign, GridProgress
+    from gridgov.patrol.errors import PatrolError
+    from gridgov.patrol.testing import build_patrol_world, visit
+    from gridgov.people import services
+
+    start = at(2026, 2, 20, 9, 0)
+    time_machine.move_to(start, tick=False)
+    with transaction.atomic():
+        reg = build_patrol_world()
+        admin = reg.users[Role.DISTRICT_ADMIN]
+        visitors = [reg.users[W], reg.users["worker_b"], reg.users[CH]]
+        grids = [u for code, u in reg.units.items() if len(code) == 15 and code.startswith("150502")]
+        for number, (begins, lasts) in enumerate(campaigns):
+            began = start + timedelta(days=begins)
+            campaign = Campaign.objects.create(
+                name=f"c{number}",
+                kind="heating",
+                status="active",
+                org_path="150502",
+                starts_at=began,
+                ends_at=began + timedelta(days=60),
+                started_at=began,
+                ended_at=None if lasts is None else began + timedelta(days=lasts),
+                created_by=admin,
+            )
+            for index, grid in enumerate(grids):
+                GridProgress.objects.create(
+                    campaign=campaign,
+                    grid=grid,
+                    org_path=grid.path,
+                    total=3 + index + number,
+                    done=index + number,
+                )
+        now = start
+        for action, index, minutes in steps:
+            now += timedelta(minutes=minutes)
+            time_machine.move_to(now, tick=False)
+            household = ("a101", "b201")[index % 2]
+            if action.startswith("visit"):
+                with contextlib.suppress(PatrolError):
+                    visit(
+                        reg,
+                        household,
+                        by=visitors[index % 3],
+                        visited_at=now,
+                        nobody_home=action == "visit_nobody",
+                    )
+            elif action == "edit":
+                person = reg.persons[("head", "spouse", "other_grid")[index % 3]]
+                person.refresh_from_db()
+                person.note = f"checked {now:%m-%d %H:%M}"
+                services.save_person(person, actor=admin)
+            else:
+                target = reg.households[household]
+                target.refresh_from_db()
+                target.is_active = not target.is_active
+                services.save_household(target, actor=admin)
+        district = reg.units["150502"]
+        for day in {start.date(), now.date()}:
+            for period in (Period.containing("month", day), Period.containing("week", day)):
+                _check_field_figures(period, district)
+                _check_field_figures(period, None)
+        transaction.set_rollback(True)

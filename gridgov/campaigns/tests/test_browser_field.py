@@ -70,9 +70,20 @@ def _world():
     return world
 
 
+def _show_household(page, target: Target) -> None:
+    """Open the building group of the household in the campaign list (a tap on its heading)."""
+    button = f".campaign-target[data-target='{target.pk}']"
+    page.wait_for_selector(button, state="attached")
+    group = page.locator(f".campaign-building:has({button})")
+    if group.get_attribute("open") is None:
+        group.locator("summary").click()
+    page.wait_for_selector(button)
+
+
 def _open_household(page, target: Target) -> None:
+    _show_household(page, target)
     page.click(f".campaign-target[data-target='{target.pk}']")
-    page.wait_for_selector(f"form.campaign-checklist[data-target='{target.pk}']")
+    page.wait_for_selector(f"form.campaign-checklist[data-target='{target.pk}'][data-state=ready]")
 
 
 def _asked(page, code: str) -> bool:
@@ -93,7 +104,8 @@ def _record(page, target: Target, outcome: str, *, fever: bool | None = None, te
             page.screenshot(path=os.path.join(SHOTS, "field-campaign-checklist.png"), full_page=True)
     form.locator(f"button[data-outcome={outcome}]").click()
     page.wait_for_selector(
-        f".campaign-target[data-target='{target.pk}'][data-outcome='{outcome}'][data-sync='pending']"
+        f".campaign-target[data-target='{target.pk}'][data-outcome='{outcome}'][data-sync='pending']",
+        state="attached",
     )
 
 
@@ -140,15 +152,21 @@ def test_worker_records_campaign_households_offline_they_sync_once_and_the_offic
     _until(page, "navigator.serviceWorker.controller !== null")
     page.wait_for_selector("#case-category option[value='0201']", state="attached")  # the bundle arrived
     page.click(".field-tabs button[data-show=campaigns]")
-    page.wait_for_selector(".campaign-target >> nth=2")
+    page.wait_for_selector(".campaign-target >> nth=2", state="attached")
     assert page.locator(".campaign-target[data-outcome=pending]").count() == 3
-    # The search narrows the list to one household, and clearing it shows all again.
+    # Grouped by building (the two households with no house on record last), closed at first.
+    groups = page.eval_on_selector_all(
+        ".campaign-building", "nodes => nodes.map(n => [n.dataset.done, n.dataset.total, n.open])"
+    )
+    assert groups == [["0", "1", False], ["0", "2", False]]
+    assert page.locator(".campaign-target:visible").count() == 0
+    # The search narrows the list to one household, and clearing it closes the groups again.
     first = targets[0].household.number
     page.fill(".campaign-find", first)
     assert page.locator(".campaign-target:visible").count() == 1
     assert first in page.inner_text(".campaign-target:visible")
     page.fill(".campaign-find", "")
-    assert page.locator(".campaign-target:visible").count() == 3
+    assert page.locator(".campaign-target:visible").count() == 0
     # The worker's grid is a control zone: its level and rules are on the screen; the
     # neighbouring grid's lockdown is not the worker's.
     assert page.locator(".zone-alert").count() == 1
@@ -169,9 +187,11 @@ def test_worker_records_campaign_households_offline_they_sync_once_and_the_offic
     _record(page, first, "done", fever=False)
     _record(page, second, "done", fever=True, temperature="38.5")  # the exception
     _record(page, third, "not_home")
-    # Pending households come first; visited ones after, each with its badge.
+    # In each building, pending households come first; visited ones after, each with its badge.
     order = page.eval_on_selector_all(".campaign-target", "nodes => nodes.map(n => n.dataset.outcome)")
-    assert order == ["not_home", "done", "done"]
+    assert order == ["done", "not_home", "done"]  # 1号楼: H-A101; no building: H-A103, H-A102
+    done = page.eval_on_selector_all(".campaign-building", "nodes => nodes.map(n => n.dataset.done)")
+    assert done == ["1", "1"]
 
     page.click(".field-tabs button[data-show=report]")
     _report(page, "楼道堆放杂物，已拍照")
@@ -187,7 +207,7 @@ def test_worker_records_campaign_households_offline_they_sync_once_and_the_offic
     page.wait_for_selector("#sync-status[data-state=synced]", timeout=45000)
     _assert_synced_once(world, grid, first, second, third)
     page.click(".field-tabs button[data-show=campaigns]")
-    page.wait_for_selector(".campaign-target >> nth=2")
+    page.wait_for_selector(".campaign-target >> nth=2", state="attached")
     assert page.locator(".campaign-target[data-sync=pending]").count() == 0
     assert page.locator(".campaign-target[data-outcome=done]").count() == 2
 

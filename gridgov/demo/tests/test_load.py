@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _demo(*args: str) -> str:
-    # The registry only for the demo accounts' grids: quick, and test_registry_demo.py checks
-    # the full one.
+    # The registry only for the demo accounts' grids and no history: quick. test_registry_demo.py
+    # checks the full registry, test_history.py the year of history.
     out = StringIO()
-    call_command("demo", "--registry-grids", "0", *args, stdout=out)
+    call_command("demo", "--registry-grids", "0", "--history-days", "0", *args, stdout=out)
     return out.getvalue()
 
 

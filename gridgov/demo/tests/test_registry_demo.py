@@ -66,7 +66,7 @@ def demo(django_db_setup, django_db_blocker):
         # Fast hashing for the demo accounts; the data under test is the registry.
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             started = time.perf_counter()
-            result = load_demo()
+            result = load_demo(history_days=0)  # the history: test_history.py
             elapsed = time.perf_counter() - started
         print(f"\nsmall demo with its registry loaded in {elapsed:.1f} s: {result.registry}")
         yield result

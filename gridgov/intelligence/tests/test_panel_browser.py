@@ -43,6 +43,7 @@ def test_apply_fills_the_form_and_a_duplicate_merges_in_one_click(live_server, b
 
     duplicates = page.locator("#gg-likely-duplicates")
     assert case.number in duplicates.inner_text()
+    assert page.locator("#gg-duplicates").count() == 0  # the panel is the page's only duplicate list
     duplicates.locator(f'[data-number="{case.number}"] button[type=submit]').click()
     page.wait_for_load_state("networkidle")
     twin.refresh_from_db()

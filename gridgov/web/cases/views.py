@@ -30,7 +30,6 @@ from gridgov.cases.workflow import NewCase, perform, report_case, visible_cases
 from gridgov.geo import queries as units
 from gridgov.geo.models import path_for_code
 from gridgov.intelligence.panels import suggestion_panel
-from gridgov.participation.duplicates import nearby_open_cases
 from gridgov.participation.services import follower_count, not_fixed_requests
 from gridgov.web.cases.display import STATE_TONES, action_label, time_status, timeline_rows
 from gridgov.web.cases.forms import ActionForm, QueueFilterForm, ReportForm
@@ -139,7 +138,6 @@ def _render_case(request, case: Case, *, bound: ActionForm | None = None, status
         not case.hide_reporter or case.reporter_id == user.pk or has_permission(user, "cases.register")
     )
     photos = list(case.photos.all())
-    may_merge = any(form.action == "merge" for form in forms)
     context = {
         "case": case,
         "status": time_status(case),
@@ -156,29 +154,17 @@ def _render_case(request, case: Case, *, bound: ActionForm | None = None, status
         + urlencode({"lon": f"{case.lon:.6f}", "lat": f"{case.lat:.6f}"}),
         "point": {"lon": case.lon, "lat": case.lat, "grid": case.grid.geometry},
         "is_open": case.state in OPEN_STATES,
-        **_participation(user, case),
-        "may_merge": may_merge,
+        **_participation(case),
         **suggestion_panel(user, case),
         **_map_settings(),
     }
     return render(request, "web/cases/detail.html", context, status=status)
 
 
-def _participation(user, case: Case) -> dict:
-    """What residents added to the case (gridgov.participation): followers, "not fixed" requests,
-    and open cases of the same kind nearby that the user may see (possible duplicates to merge)."""
-    nearby = []
-    if case.state in OPEN_STATES:
-        found = nearby_open_cases(case.category, case.lon, case.lat, exclude_case=case)
-        visible = set(
-            visible_cases(user).filter(pk__in=[n.case.pk for n in found]).values_list("pk", flat=True)
-        )
-        nearby = [n for n in found if n.case.pk in visible]
-    return {
-        "followers": follower_count(case),
-        "not_fixed_count": not_fixed_requests(case),
-        "duplicates": nearby,
-    }
+def _participation(case: Case) -> dict:
+    """What residents added to the case (gridgov.participation): followers and "not fixed" requests.
+    Likely duplicates are the Suggestions panel's (gridgov.intelligence)."""
+    return {"followers": follower_count(case), "not_fixed_count": not_fixed_requests(case)}
 
 
 @permission_required(VIEW)

@@ -22,7 +22,7 @@
     }
     var category = { type: "category", data: horizontal ? block.labels.slice().reverse() : block.labels,
       axisLabel: { hideOverlap: true, width: 120, overflow: "truncate" } };
-    var value = { type: "value", minInterval: 1 };
+    var value = { type: "value", minInterval: 1, axisLabel: { hideOverlap: true } };
     return {
       backgroundColor: "transparent",
       color: palette,

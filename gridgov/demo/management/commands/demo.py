@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 
 from gridgov.access.roles import Role
 from gridgov.analytics.tasks import run_aggregation
+from gridgov.audit.chain import seal_pending
 from gridgov.demo.accounts import DEFAULT_PASSWORD, DemoError, Login
 from gridgov.demo.district import DEFAULT_SEED, SCALES
+from gridgov.demo.history import HISTORY_DAYS
 from gridgov.demo.registry import DISTRICT_REGISTRY_GRIDS
 from gridgov.demo.resident_accounts import DEMO_RESIDENT_PHONE
 from gridgov.demo.services import load_demo
@@ -39,6 +41,14 @@ class Command(BaseCommand):
             f"(default: every grid at small scale, {DISTRICT_REGISTRY_GRIDS} at district scale).",
         )
         parser.add_argument(
+            "--history-days",
+            type=int,
+            default=HISTORY_DAYS,
+            metavar="N",
+            help="Days of case history, visits and registry updates before today "
+            f"(default {HISTORY_DAYS}; 0: none).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing (but print the logins) when org units already exist.",
@@ -52,11 +62,17 @@ class Command(BaseCommand):
         password: str,
         if_empty: bool,
         registry_grids: int | None,
+        history_days: int,
         **options,
     ) -> None:
         try:
             result = load_demo(
-                scale=scale, seed=seed, password=password, if_empty=if_empty, registry_grids=registry_grids
+                scale=scale,
+                seed=seed,
+                password=password,
+                if_empty=if_empty,
+                registry_grids=registry_grids,
+                history_days=history_days,
             )
         except DemoError as exc:
             raise CommandError(str(exc)) from None
@@ -69,6 +85,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Registry: %(summary)s.") % {"summary": registry})
             self.stdout.write(describe(train_demo_model()))
             run_aggregation(None)  # the cockpit's and the assessment's daily figures
+            seal_pending()  # the history's registry change log, into the audit chain now
         else:
             self.stdout.write(_("Org units already exist; the demo was not loaded again."))
         self.stdout.write(self._table(result.logins))

@@ -16,6 +16,8 @@
     statusButton.dataset.state = state;
   }
 
+  app.fixers = app.fixers || {};
+
   function showTab(name) {
     document.querySelectorAll(".field-view").forEach((v) => (v.hidden = v.dataset.tab !== name));
     document.querySelectorAll(".field-tabs button").forEach((b) => b.classList.toggle("active", b.dataset.show === name));
@@ -37,6 +39,7 @@
       const li = document.createElement("li");
       li.className = "list-group-item outbox-entry";
       li.dataset.status = entry.status;
+      li.dataset.key = entry.key;
       const title = document.createElement("div");
       const form = app.forms.all().find((f) => f.kind === entry.kind);
       const kindTitle = form ? form.title : (app.titles && app.titles[entry.kind]) || entry.kind;
@@ -51,14 +54,25 @@
       if (entry.status === "conflict" || entry.status === "rejected") {
         const errors = document.createElement("ul");
         errors.className = "small text-danger mb-1";
+        const fixer = app.fixers[entry.kind];
         for (const [name, messages] of Object.entries(entry.errors || {})) {
           const item = document.createElement("li");
-          item.textContent = (name === "__all__" ? "" : name + ": ") + messages.join(" ");
+          const label = fixer && fixer.label ? fixer.label(entry, name) : name;
+          item.textContent = (name === "__all__" ? "" : label + ": ") + messages.join(" ");
           errors.appendChild(item);
         }
         li.appendChild(errors);
+        // A rejected entry of a kind whose screen can take it back is corrected there and
+        // queued again under a new key (FieldApp.fixers[kind], e.g. campaigns.js).
+        if (entry.status === "rejected" && fixer && fixer.can(entry)) {
+          const fix = document.createElement("button");
+          fix.className = "btn btn-sm btn-primary me-2 outbox-fix";
+          fix.textContent = t("fix");
+          fix.addEventListener("click", () => fixer.open(entry));
+          li.appendChild(fix);
+        }
         const discard = document.createElement("button");
-        discard.className = "btn btn-sm btn-outline-secondary";
+        discard.className = "btn btn-sm btn-outline-secondary outbox-discard";
         discard.textContent = t("discard");
         discard.addEventListener("click", () => app.outbox.discard(entry.key));
         li.appendChild(discard);
@@ -169,6 +183,8 @@
       retryBundle();
     }
   }
+
+  app.showTab = showTab;
 
   async function start() {
     document.querySelectorAll(".field-tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.show)));

@@ -1,7 +1,7 @@
-// The offline map of the Patrol tab: the worker's grid outlines and buildings from the bundle,
-// the current position and the running patrol's track, on Leaflet (cached with the shell). No
-// tiles unless the page carries a tile URL (the server's MAP_TILE_URL): offline there are none,
-// and the outlines are enough to find one's way in one's own grid.
+// The offline map of the Patrol tab: the worker's grid outlines, risk zones and buildings from
+// the bundle, the current position and the running patrol's track, on Leaflet (cached with the
+// shell). No tiles unless the page carries a tile URL (the server's MAP_TILE_URL): offline there
+// are none, and the outlines are enough to find one's way in one's own grid.
 "use strict";
 (function (app) {
   const t = (name) => app.strings[name] || name;
@@ -12,6 +12,7 @@
   let position = null;
   let track = null;
   let fitted = false;
+  let legend = null;
   // The track and the position never take a tap meant for a building under them.
 
   function el(tag, attrs, text) {
@@ -67,6 +68,7 @@
       // Not tappable: a tap inside the grid is meant for a building.
       L.geoJSON(grid.outline, { style: { color: "#0d6e5f", weight: 2, fillOpacity: 0.05 }, interactive: false }).addTo(places);
     }
+    drawZones(bundle);
     for (const building of bundle.buildings || []) {
       if (building.lon == null || building.lat == null) continue;
       L.circleMarker([Number(building.lat), Number(building.lon)], { radius: 7, color: "#1f4e8c", weight: 2, fillOpacity: 0.6, className: `map-building map-building-${building.id}` })
@@ -75,6 +77,46 @@
     }
     fitted = false;
     fit();
+  }
+
+  // The risk zones in force over the worker's grids (the bundle's campaigns section), in their
+  // level's colour under the buildings: a grid's outline filled, a building's ring around it.
+  // Not tappable either; the legend says which colour is which level, the Campaigns tab the rules.
+  function drawZones(bundle) {
+    const section = bundle.campaigns || {};
+    const outlines = new Map((bundle.grids || []).map((grid) => [grid.id, grid.outline]));
+    const drawn = new Set();
+    let count = 0;
+    for (const zone of section.zones || []) {
+      const style = { color: zone.colour, weight: 3, fillColor: zone.colour, fillOpacity: 0.25, interactive: false, className: `map-zone map-zone-${zone.level}` };
+      let layer = null;
+      // A ring of a fixed size on screen: a building's zone stays visible at the grid's zoom.
+      if (zone.point) layer = L.circleMarker([zone.point[1], zone.point[0]], { ...style, radius: 14, fillOpacity: 0.35 });
+      else if (outlines.get(zone.grid)) layer = L.geoJSON(outlines.get(zone.grid), { style, interactive: false });
+      if (!layer) continue;
+      layer.addTo(places);
+      drawn.add(zone.level);
+      count += 1;
+    }
+    box.dataset.zones = String(count); // what tests wait on
+    if (legend) legend.remove();
+    legend = null;
+    if (!count) return;
+    legend = L.control({ position: "bottomleft" });
+    legend.onAdd = () => {
+      const node = el("div", { class: "map-legend" });
+      node.appendChild(el("div", { class: "fw-semibold" }, t("risk_zones")));
+      for (const level of section.levels || []) {
+        if (!drawn.has(level.level)) continue;
+        const row = el("div", { class: "map-legend-level", "data-level": level.level });
+        const swatch = el("span", { class: "map-legend-swatch" });
+        swatch.style.background = level.colour;
+        row.append(swatch, document.createTextNode(level.label));
+        node.appendChild(row);
+      }
+      return node;
+    };
+    legend.addTo(map);
   }
 
   // Leaflet measures its box when it needs to: a box that was hidden (another tab) measured
