@@ -32,7 +32,7 @@ from gridgov.campaigns.testing import GRID_A, GRID_B, build_campaign_world, star
 from gridgov.campaigns.zones import rules_for
 from gridgov.cases.models import Case, CasePhoto
 from gridgov.fieldapp.models import Submission
-from gridgov.fieldapp.tests.test_browser import PHONE, _report, _signed_in_context, _status, _until
+from gridgov.fieldapp.tests.test_browser import PHONE, _report, _signed_in_context, _status, _until, open_app
 from gridgov.people import services
 from gridgov.people.models import Household
 
@@ -144,13 +144,7 @@ def test_worker_records_campaign_households_offline_they_sync_once_and_the_offic
     officer.wait_for_selector(f"#gg-progress-rows tr[data-unit='{grid.pk}']")
     assert _cell(officer, grid.pk, "done") == "0" and _cell(officer, grid.pk, "pending") == "3"
 
-    context = _signed_in_context(browser, live_server, worker)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/field/")
-    _until(page, "navigator.serviceWorker.controller !== null")
-    page.wait_for_selector("#case-category option[value='0201']", state="attached")  # the bundle arrived
+    context, page, errors = open_app(browser, live_server, worker)
     page.click(".field-tabs button[data-show=campaigns]")
     page.wait_for_selector(".campaign-target >> nth=2", state="attached")
     assert page.locator(".campaign-target[data-outcome=pending]").count() == 3

@@ -21,7 +21,7 @@ from gridgov.campaigns.testing import GRID_A, build_campaign_world, start
 from gridgov.campaigns.tests.test_browser_field import _open_household, _show_household
 from gridgov.campaigns.zones import LEVEL_COLOURS
 from gridgov.fieldapp.models import Submission
-from gridgov.fieldapp.tests.test_browser import PHONE, _signed_in_context, _until
+from gridgov.fieldapp.tests.test_browser import PHONE, open_app
 from gridgov.people import services
 from gridgov.people.models import Building, House, Household
 
@@ -30,13 +30,7 @@ SHOTS = os.environ.get("GRIDGOV_SCREENSHOT_DIR")
 
 
 def _open_app(browser, live_server, user):
-    context = _signed_in_context(browser, live_server, user)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/field/")
-    _until(page, "navigator.serviceWorker.controller !== null")
-    page.wait_for_selector("#case-category option[value='0201']", state="attached")  # the bundle arrived
+    context, page, errors = open_app(browser, live_server, user)
     page.click(".field-tabs button[data-show=campaigns]")
     page.wait_for_selector(".campaign-target", state="attached")
     return context, page, errors

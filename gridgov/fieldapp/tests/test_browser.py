@@ -69,6 +69,19 @@ def _until(page, expression: str, timeout_s: float = 40) -> None:
     raise AssertionError(f"still false after {timeout_s}s: {expression}")
 
 
+def open_app(browser, live_server, user):
+    """The field app signed in as `user` on a phone, its service worker in control and its bundle
+    loaded: (context, page, the page's script errors)."""
+    context = _signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/field/")
+    _until(page, "navigator.serviceWorker.controller !== null")
+    page.wait_for_selector("#case-category option[value='0201']", state="attached")  # the bundle arrived
+    return context, page, errors
+
+
 def _status(page) -> str:
     return page.get_attribute("#sync-status", "data-state")
 
@@ -100,14 +113,7 @@ def _visit(page, household_id: int) -> None:
 def test_worker_reports_cases_and_a_visit_offline_and_they_sync_once_online(browser, live_server):
     world = _field_world()
     household = world.households["a101"]
-    context = _signed_in_context(browser, live_server, world.users[Role.GRID_WORKER])
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    page.goto(live_server.url + "/field/")
-    _until(page, "navigator.serviceWorker.controller !== null")
-    page.wait_for_selector("#case-category option[value='0201']", state="attached")  # the bundle arrived
+    context, page, errors = open_app(browser, live_server, world.users[Role.GRID_WORKER])
     assert _status(page) == "synced"
 
     context.set_offline(True)

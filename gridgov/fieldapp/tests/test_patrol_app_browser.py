@@ -19,6 +19,7 @@ from gridgov.fieldapp.tests.test_browser import (
     _signed_in_context,
     _status,
     _until,
+    open_app,
 )
 from gridgov.patrol.models import CheckIn, Finding, Patrol, TrackPoint
 
@@ -45,14 +46,7 @@ def _counts() -> tuple[int, ...]:
 def test_a_patrol_walked_offline_syncs_once_with_its_track_checkin_and_finding(browser, live_server):
     world = _field_world()
     building = world.buildings["a"]
-    context = _signed_in_context(browser, live_server, world.users[Role.GRID_WORKER])
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    page.goto(live_server.url + "/field/")
-    _until(page, "navigator.serviceWorker.controller !== null")
-    page.wait_for_selector("#case-category option[value='0201']", state="attached")  # the bundle arrived
+    context, page, errors = open_app(browser, live_server, world.users[Role.GRID_WORKER])
     page.click(".field-tabs button[data-show=patrol]")
     page.wait_for_selector("#patrol-grid")
     # The offline map: the grid's buildings are drawn (Leaflet, no tiles).
