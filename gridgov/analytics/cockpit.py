@@ -220,9 +220,6 @@ class Table:
             ],
         }
 
-    def sheet(self) -> tuple[str, list[str], list[list]]:
-        return self.title, self.columns, [[label, *(c.value for c in cells)] for label, cells in self.rows]
-
 
 @dataclass
 class Tile:

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gridgov.analytics import cockpit as figures
-from gridgov.analytics.exports import xlsx_response
+from gridgov.analytics.exports import Link, xlsx_response
 from gridgov.analytics.heatmap import Period, grid_choropleth, hexagons
 from gridgov.analytics.hotspots import Hotspot, find_hotspots, min_cases, window_days
 from gridgov.analytics.monthly_pdf import monthly_report
@@ -50,6 +51,12 @@ def _period(request) -> Period:
     return Period(day("from", default.start), day("to", default.end), int(cat) if cat.isdigit() else None)
 
 
+def _table_sheet(table: figures.Table) -> tuple[str, list[str], list[list]]:
+    """A cockpit block as a sheet: each figure opens the cases its chart and table open."""
+    rows = [[label, *(Link(c.value, c.url) for c in cells)] for label, cells in table.rows]
+    return table.title, table.columns, rows
+
+
 def _hotspot_sheet(spots: list[Hotspot]) -> tuple[str, list[str], list[list]]:
     return (
         _("Hotspots"),
@@ -58,7 +65,7 @@ def _hotspot_sheet(spots: list[Hotspot]) -> tuple[str, list[str], list[list]]:
             [
                 s.category,
                 s.cell,
-                s.count,
+                Link(s.count, s.url),
                 timezone.localtime(s.last_reported).strftime("%Y-%m-%d %H:%M") if s.last_reported else "",
                 round(s.lat, 6),
                 round(s.lon, 6),
@@ -74,17 +81,17 @@ def _context(request, *, wall: bool) -> dict | HttpResponse:
     spots = find_hotspots(request.user, area=area, today=cockpit.today)
     if request.GET.get("format") == "xlsx":
         key = request.GET.get("table", "")
-        sheets = [t.sheet() for t in cockpit.tables if not key or t.key == key]
+        sheets = [_table_sheet(t) for t in cockpit.tables if not key or t.key == key]
         if not key or key == "hotspots":
             sheets.append(_hotspot_sheet(spots))
         if key and not sheets:
             raise Http404
         sheets = (
-            [("KPI", [_("Figure"), _("Value")], [[t.label, t.value] for t in cockpit.tiles])]
+            [("KPI", [_("Figure"), _("Value")], [[t.label, Link(t.value, t.url)] for t in cockpit.tiles])]
             if not key
             else []
         ) + sheets
-        return xlsx_response(sheets, f"cockpit-{key or 'all'}-{cockpit.today.isoformat()}.xlsx")
+        return xlsx_response(request, sheets, f"cockpit-{key or 'all'}-{cockpit.today.isoformat()}.xlsx")
     period = Period.default(cockpit.today)
     language = get_language()
     return {
@@ -147,7 +154,7 @@ def case_list(request):
         language = get_language()
         rows = [
             [
-                c.number,
+                Link(c.number, reverse("cases:detail", args=[c.number])),
                 c.category.name_for(language),
                 c.grid.name_for(language) if c.grid_id else "",
                 c.get_state_display(),
@@ -157,7 +164,7 @@ def case_list(request):
             for c in cases.select_related("category", "grid")[:50000]
         ]
         header = [_("Number"), _("Category"), _("Grid"), _("State"), _("Reported"), _("Closed")]
-        return xlsx_response([(_("Cases"), header, rows)], "cockpit-cases.xlsx")
+        return xlsx_response(request, [(_("Cases"), header, rows)], "cockpit-cases.xlsx")
     page = Paginator(cases.select_related("category", "grid"), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     context = {

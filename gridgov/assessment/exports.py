@@ -1,16 +1,22 @@
-"""Excel exports of every assessment table (openpyxl, built in memory)."""
+"""Excel exports of every assessment table (openpyxl, built in memory).
+
+Every figure is a `Link` to the list the page opens for it (the views build those URLs once, for
+the page and the file alike); every case, household, person or campaign links to its page.
+"""
 
 from __future__ import annotations
 
 import io
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from gridgov.access.display import display_name
-from gridgov.assessment.indicators import PERCENT, REGISTRY, VISITS, indicators_of
+from gridgov.analytics.exports import Link, append_row
+from gridgov.assessment.indicators import PERCENT, REGISTRY, VISITS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,23 +31,26 @@ def _header(indicators) -> list[str]:
     return [f"{i.label} ({'%' if i.unit == PERCENT else _(i.unit)})" for i in indicators]
 
 
-def live_table(rows, kind: str, period) -> list[list]:
-    """The indicator table of one kind and period: values, then score, grade and rank."""
-    indicators = indicators_of(kind)
-    out = [[_("Rank"), _("Name"), _("Score"), _("Grade"), *_header(indicators)]]
-    for r in sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.label)):
-        out.append(
-            [r.rank, r.label, r.score, r.grade, *(_cell(r.figures[i.code].value, i.unit) for i in indicators)]
-        )
+def live_table(table: dict) -> list[list]:
+    """The page's indicator table (`views._table`): rank, name, score, grade, then each figure
+    linked to its drill-down list."""
+    out = [[_("Rank"), _("Name"), _("Score"), _("Grade"), *_header(table["indicators"])]]
+    for line in table["rows"]:
+        r = line["row"]
+        figures = [Link(_cell(c["figure"].value, c["indicator"].unit), c["link"]) for c in line["cells"]]
+        out.append([r.rank, r.label, r.score, r.grade, *figures])
     return out
 
 
-def run_table(run, rows) -> list[list]:
-    indicators = indicators_of(run.kind)
-    out = [[_("Rank"), _("Name"), _("Score"), _("Grade"), *_header(indicators)]]
-    for r in sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.label)):
-        values = [_cell((r.values.get(i.code) or {}).get("value"), i.unit) for i in indicators]
-        out.append([r.rank, r.label, r.score, r.grade, *values])
+def run_table(table: dict) -> list[list]:
+    """A snapshot's table (`views._run_table`): each figure linked to its frozen list."""
+    out = [[_("Rank"), _("Name"), _("Score"), _("Grade"), *_header(table["indicators"])]]
+    for line in table["rows"]:
+        r = line["row"]
+        figures = [
+            Link(_cell(c["value"].get("value"), c["indicator"].unit), c["link"]) for c in line["cells"]
+        ]
+        out.append([r.rank, Link(r.label, line["link"]), r.score, r.grade, *figures])
     return out
 
 
@@ -50,7 +59,7 @@ def case_table(cases) -> list[list]:
     for case in cases:
         out.append(
             [
-                case.number,
+                Link(case.number, reverse("cases:detail", args=[case.number])),
                 case.category.name_zh,
                 case.grid.name_zh,
                 str(case.get_state_display()),
@@ -61,12 +70,12 @@ def case_table(cases) -> list[list]:
     return out
 
 
-def xlsx_response(table: list[list], name: str) -> HttpResponse:
+def xlsx_response(request, table: list[list], name: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = name[:31].replace(":", "-")
     for line in table:
-        sheet.append(line)
+        append_row(sheet, line, request.build_absolute_uri)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -79,7 +88,8 @@ def record_table(source: str, rows) -> list[list]:
     if source == VISITS:
         out = [[_("Household"), _("Grid"), _("House"), _("Visited"), _("Worker"), _("Outcome")]]
         for household in rows:
-            base = [household.number, household.grid.name_zh, str(household.house or "")]
+            number = Link(household.number, reverse("registry:household", args=[household.pk]))
+            base = [number, household.grid.name_zh, str(household.house or "")]
             for visit in household.period_visits or [None]:
                 if visit is None:
                     out.append([*base, "", "", ""])
@@ -96,9 +106,11 @@ def record_table(source: str, rows) -> list[list]:
                 for at, label in person.period_changes
             )
             number = person.household.number if person.household else ""
-            out.append([person.masked_name, person.grid.name_zh, number, changes])
+            name = Link(person.masked_name, reverse("registry:person", args=[person.pk]))
+            out.append([name, person.grid.name_zh, number, changes])
         return out
     out = [[_("Campaign"), _("Grid"), _("Targets done"), _("Targets")]]
     for row in rows:
-        out.append([row.campaign.name, row.grid.name_zh, row.done, row.total])
+        households = reverse("campaigns:households", args=[row.campaign_id, row.grid_id])
+        out.append([Link(row.campaign.name, households), row.grid.name_zh, row.done, row.total])
     return out

@@ -131,11 +131,9 @@ def index(request):
         period = _period(request)
     except BadInput as error:
         return _bad(request, str(error))
-    rows = indicators_for(kind, period, area=area)
+    table = _table(indicators_for(kind, period, area=area), kind, period, area)
     if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(
-            exports.live_table(rows, kind, period), f"assessment-{kind}-{period.key}"
-        )
+        return exports.xlsx_response(request, exports.live_table(table), f"assessment-{kind}-{period.key}")
     context = {
         "areas": areas,
         "area": area,
@@ -143,7 +141,7 @@ def index(request):
         "kinds": Kind.choices,
         "period": period,
         "period_kinds": KINDS,
-        "table": _table(rows, kind, period, area),
+        "table": table,
         "can_manage": has_permission(user, MANAGE),
         "export_query": urlencode({"kind": kind, "period": period.key, "area": area.pk, "format": "xlsx"}),
     }
@@ -215,7 +213,9 @@ def cases(request):
     rows = _case_rows(user, facts.values("case_id"))
     total = rows.count()
     if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(exports.case_table(rows[:50000]), f"cases-{indicator.code}-{period.key}")
+        return exports.xlsx_response(
+            request, exports.case_table(rows[:50000]), f"cases-{indicator.code}-{period.key}"
+        )
     context = _drill_context(request, indicator, part, period, total, rows[:CASE_LIST_LIMIT])
     return render(request, "assessment/cases.html", context)
 
@@ -239,7 +239,9 @@ def records(request):
     shown, total = drilldown.listing(user, found, period, limit=limit)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
-            exports.record_table(found.source, shown), f"{found.source}-{indicator.code}-{period.key}"
+            request,
+            exports.record_table(found.source, shown),
+            f"{found.source}-{indicator.code}-{period.key}",
         )
     context = {
         **_drill_context(request, indicator, part, period, total, shown),
@@ -305,21 +307,36 @@ def _run_for(request, pk: int) -> AssessmentRun:
     return run
 
 
+def _run_table(run: AssessmentRun) -> dict:
+    """A snapshot's rows; each figure links to its frozen numerator list on the row's explain page."""
+    indicators = indicators_of(run.kind)
+    table = []
+    for r in sorted(run.rows.all(), key=lambda r: (r.rank is None, r.rank or 0, r.label)):
+        explained = reverse("assessment:explain", args=[run.pk, r.pk])
+        cells = [
+            {
+                "indicator": i,
+                "value": r.values.get(i.code) or {},
+                "link": explained + "?" + urlencode({"indicator": i.code, "part": "numerator"}),
+            }
+            for i in indicators
+        ]
+        table.append({"row": r, "link": explained, "cells": cells})
+    return {"indicators": indicators, "rows": table}
+
+
 @permission_required(VIEW)
 def run_detail(request, pk: int):
     run = _run_for(request, pk)
-    rows = list(run.rows.all())
-    indicators = indicators_of(run.kind)
+    table = _run_table(run)
     if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(exports.run_table(run, rows), f"assessment-{run.kind}-{run.month:%Y-%m}")
-    table = [
-        {"row": r, "cells": [(i, (r.values.get(i.code) or {})) for i in indicators]}
-        for r in sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.label))
-    ]
+        return exports.xlsx_response(
+            request, exports.run_table(table), f"assessment-{run.kind}-{run.month:%Y-%m}"
+        )
     context = {
         "run": run,
-        "indicators": indicators,
-        "table": table,
+        "indicators": table["indicators"],
+        "table": table["rows"],
         "can_publish": run.state == RunState.DRAFT and has_permission(request.user, MANAGE),
     }
     return render(request, "assessment/run.html", context)
