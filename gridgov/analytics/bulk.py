@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.db.models import Count, IntegerField, Value
 from django.utils import timezone
 
-from gridgov.analytics.daily import _BY_DAY_FIELD, _KEY, DIMENSIONS, _aggregates
-from gridgov.analytics.facts import STAGE_ENDING, WORKER_ROLES, _cell, _top_categories
+from gridgov.analytics.daily import DIMENSIONS, MEASURES_BY_DAY_FIELD, ROW_KEY, aggregates_of
+from gridgov.analytics.facts import STAGE_ENDING, WORKER_ROLES, h3_cell, top_categories
 from gridgov.analytics.measures import MEASURES
 from gridgov.analytics.models import AggregationMark, CaseFact, DailyFact
 from gridgov.analytics.rollup import rebuild_rollup
@@ -238,7 +238,7 @@ def _lookup_tables(cursor) -> None:
     for table in ("bulk_top", "bulk_worker", "bulk_cell"):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute("CREATE TEMP TABLE bulk_top (category_id bigint PRIMARY KEY, top_id bigint)")
-    tops = _top_categories()
+    tops = top_categories()
     if tops:
         cursor.executemany("INSERT INTO bulk_top VALUES (%s, %s)", list(tops.items()))
     cursor.execute(
@@ -266,7 +266,7 @@ def _add_cells(cursor, bounds: dict) -> None:
         return
     with cursor.copy("COPY bulk_cell (lon, lat, h3_7, h3_9) FROM STDIN") as copy:
         for lon, lat in places:
-            copy.write_row((lon, lat, _cell(lat, lon, 7), _cell(lat, lon, 9)))
+            copy.write_row((lon, lat, h3_cell(lat, lon, 7), h3_cell(lat, lon, 9)))
     cursor.execute("ANALYZE bulk_cell")
 
 
@@ -278,7 +278,7 @@ def _events_sql(first: date, today: date) -> tuple[str, list]:
     the cases finished that day — the GROUP BYs of `aggregate_days`, compiled from the same querysets."""
     names = list(MEASURES)
     parts, params = [], []
-    groups = [(field, _aggregates(measures)) for field, measures in _BY_DAY_FIELD.items()]
+    groups = [(field, aggregates_of(measures)) for field, measures in MEASURES_BY_DAY_FIELD.items()]
     groups.append(("finished_on", {"m_ended": Count("case_id")}))
     for day_field, aggregates in groups:
         zero = {
@@ -318,14 +318,14 @@ def rebuild_daily_facts(today: date | None = None) -> int:
             rebuild_rollup()
             return 0
         events, params = _events_sql(first, today)
-        key = ", ".join(_KEY)
-        meta = [d for d in DIMENSIONS if d not in _KEY]
+        key = ", ".join(ROW_KEY)
+        meta = [d for d in DIMENSIONS if d not in ROW_KEY]
         measures = list(MEASURES)
         sums = ", ".join(f"sum(m_{name}) AS {name}" for name in measures)
         # A key's community, street and path: one value per key on every day (the first seen, in
         # daily.py; they agree whenever the grid's path does).
         meta_cols = ", ".join(f"min(min({d})) OVER (PARTITION BY {key}) AS {d}" for d in meta)
-        columns = ["day", *_KEY, *meta, *measures, "open_end"]
+        columns = ["day", *ROW_KEY, *meta, *measures, "open_end"]
         zeros = ", ".join("0" for _ in measures)
         cursor.execute(
             f"""

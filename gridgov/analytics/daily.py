@@ -30,13 +30,16 @@ DIMENSIONS = (
     "top_category_id",
     "source",
 )
-_KEY = ("grid_id", "department_id", "top_category_id", "source")
-_BY_DAY_FIELD: dict[str, list] = defaultdict(list)
+# The dimensions that identify a daily row besides its day (the set-based rebuild uses them too).
+ROW_KEY = ("grid_id", "department_id", "top_category_id", "source")
+# The measures grouped by the CaseFact day they count on (reported_on, closed_on, ...).
+MEASURES_BY_DAY_FIELD: dict[str, list] = defaultdict(list)
 for _m in MEASURES.values():
-    _BY_DAY_FIELD[_m.day_field].append(_m)
+    MEASURES_BY_DAY_FIELD[_m.day_field].append(_m)
 
 
-def _aggregates(measures) -> dict:
+def aggregates_of(measures) -> dict:
+    """The ORM aggregates of `measures`, named m_<measure>."""
     out: dict[str, Any] = {}
     for m in measures:
         if m.sum_field:
@@ -47,7 +50,7 @@ def _aggregates(measures) -> dict:
 
 
 def _dims(row: dict) -> tuple:
-    return tuple(row[k] for k in _KEY)
+    return tuple(row[k] for k in ROW_KEY)
 
 
 def _grouped(qs, day_field: str | None, aggregates: dict) -> list[dict]:
@@ -66,9 +69,9 @@ def aggregate_days(days: Iterable[date]) -> int:
     written = 0
     rows: dict[date, dict[tuple, dict]] = defaultdict(dict)  # day -> dims -> counts
     meta: dict[tuple, dict] = {}  # dims -> the DailyFact dimension fields
-    for day_field, measures in _BY_DAY_FIELD.items():
+    for day_field, measures in MEASURES_BY_DAY_FIELD.items():
         qs = CaseFact.objects.filter(**{f"{day_field}__in": todo})
-        for row in _grouped(qs, day_field, _aggregates(measures)):
+        for row in _grouped(qs, day_field, aggregates_of(measures)):
             dims = _dims(row)
             meta.setdefault(dims, {k: row[k] for k in DIMENSIONS})
             target = rows[row[day_field]].setdefault(dims, {})

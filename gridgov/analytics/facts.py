@@ -69,7 +69,7 @@ def _late(at: datetime, details: dict) -> bool:
     return parsed is not None and at > parsed
 
 
-def _top_categories() -> dict[int, int]:
+def top_categories() -> dict[int, int]:
     parents = dict(Category.objects.values_list("id", "parent_id"))
 
     def top(cid: int) -> int:
@@ -184,12 +184,12 @@ def build_fact(case: dict, entries: list[tuple], *, top: dict, units: dict, work
         overdue=overdue,
         lon=lon,
         lat=lat,
-        h3_7=_cell(lat, lon, 7),
-        h3_9=_cell(lat, lon, 9),
+        h3_7=h3_cell(lat, lon, 7),
+        h3_9=h3_cell(lat, lon, 9),
     )
 
 
-def _cell(lat: float, lon: float, resolution: int) -> str:
+def h3_cell(lat: float, lon: float, resolution: int) -> str:
     try:
         return h3.latlng_to_cell(lat, lon, resolution)
     except (ValueError, h3.H3BaseException):
@@ -254,7 +254,7 @@ def refresh_case_facts(case_ids: Iterable[int], *, mark: bool = True) -> set[dat
     """
     ids = sorted(set(case_ids))
     dirty: set[date] = set()
-    top = _top_categories() if ids else {}
+    top = top_categories() if ids else {}
     for start in range(0, len(ids), BATCH_SIZE):
         dirty |= _refresh_batch(ids[start : start + BATCH_SIZE], top)
     if mark and dirty:
