@@ -227,6 +227,12 @@ def test_households_are_grouped_by_building_and_the_map_shows_the_risk_zones(bro
     page.check("form.campaign-checklist input[name=q-heating][value=ok]")
     page.click("form.campaign-checklist button[data-outcome=done]")
     page.wait_for_selector(f".campaign-building[data-building='{second.pk}'][data-done='1'][open]")
+    # The list is drawn again once the result has synced: wait for that drawing, so that the
+    # search below types into the list that stays.
+    page.wait_for_selector(
+        f".campaign-target[data-target='{target.pk}'][data-outcome=done]:not([data-sync=pending])",
+        state="attached",
+    )
     assert page.inner_text(head) == "1/40"
     assert page.locator(".campaign-target:visible").count() == 40
     if SHOTS:
